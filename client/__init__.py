@@ -1,0 +1,1 @@
+"""The lekstat client: the Python API and the ``lekstat`` command line."""
