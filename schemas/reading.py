@@ -1,0 +1,363 @@
+"""Reading submission files as municipalities produce them, into a table of text cells.
+
+Everything unreadable becomes an :class:`~schemas.issues.Issue`, never an exception: UTF-8 with or
+without BOM (and UTF-16 with BOM, as Excel writes "Unicode text"), comma, semicolon or tab
+separated, header names case- and space-insensitive (English or Dutch), blank lines ignored.
+Row numbers are those a spreadsheet shows: the header is row 1.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import re
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+import pandas as pd
+
+from schemas.issues import Issue, short_value
+from schemas.taxonomy import Taxonomy, load_taxonomy
+
+COUNT = "count"
+MUNICIPALITY = "municipality"
+PERIOD = "period"
+OPTIONAL_COLUMNS = (MUNICIPALITY, PERIOD)
+
+#: More columns than this is not a submission (a guard against hostile files).
+MAX_COLUMNS = 64
+#: The longest cell the reader accepts, in characters.
+MAX_CELL = 10_000
+
+#: Dutch (and a few common) header names accepted for each column.
+HEADER_ALIASES: dict[str, tuple[str, ...]] = {
+    "function_type": ("functietype", "functie_type", "functie", "werkveld"),
+    "data_category": ("gegevenscategorie", "gegevens_categorie", "categorie"),
+    "stage": ("fase",),
+    "employment_type": ("dienstverband", "dienstverbandtype"),
+    "motive": ("motief",),
+    COUNT: ("aantal", "number", "n"),
+    MUNICIPALITY: ("gemeente", "gemeentecode"),
+    PERIOD: ("periode", "kwartaal", "quarter"),
+}
+
+
+@dataclass
+class RawTable:
+    """Cells as text under canonical column names; the index holds spreadsheet row numbers.
+
+    ``missing`` names the required columns the header lacks (their cells are not checked);
+    ``readable`` is false when the rows could not be read at all.
+    """
+
+    frame: pd.DataFrame
+    issues: list[Issue] = field(default_factory=list)
+    missing: tuple[str, ...] = ()
+    readable: bool = True
+
+
+def normalise_header(name: object) -> str:
+    """``' Function Type '`` → ``'function_type'``."""
+    text = "" if name is None else str(name)
+    return re.sub(r"[\s\-]+", "_", text.strip().lower()).strip("_")
+
+
+def canonical_columns(taxonomy: Taxonomy) -> tuple[str, ...]:
+    """The columns of a submission in order: the taxonomy's dimensions and ``count``."""
+    return (*taxonomy.dimension_names, COUNT)
+
+
+def _alias_map(taxonomy: Taxonomy) -> dict[str, str]:
+    mapping: dict[str, str] = {}
+    for column in (*canonical_columns(taxonomy), *OPTIONAL_COLUMNS):
+        mapping[column] = column
+        for alias in HEADER_ALIASES.get(column, ()):
+            mapping[alias] = column
+    return mapping
+
+
+def _issue(
+    row: int | None, column: str | None, value: object, code: str, nl: str, en: str
+) -> Issue:
+    return Issue(row, column, short_value(value), code, nl, en)
+
+
+def from_rows(
+    header: Sequence[object],
+    rows: Iterable[tuple[int, Sequence[object]]],
+    taxonomy: Taxonomy | None = None,
+    header_row: int = 1,
+) -> RawTable:
+    """Build a table from a header and ``(row_number, cells)`` pairs (shared by CSV and Excel)."""
+    taxonomy = taxonomy or load_taxonomy()
+    aliases = _alias_map(taxonomy)
+    issues: list[Issue] = []
+    header_cells = list(header)
+    if len(header_cells) > MAX_COLUMNS:
+        issues.append(
+            _issue(
+                header_row,
+                None,
+                f"{len(header_cells)} kolommen",
+                "too_many_columns",
+                f"het bestand heeft {len(header_cells)} kolommen; een aanlevering heeft er "
+                f"{len(canonical_columns(taxonomy))} (plus eventueel gemeente en periode)",
+                f"the file has {len(header_cells)} columns; a submission has "
+                f"{len(canonical_columns(taxonomy))} (plus optionally municipality and period)",
+            )
+        )
+        return RawTable(_empty_frame(taxonomy), issues, readable=False)
+
+    positions: dict[str, int] = {}
+    expected = ", ".join((*canonical_columns(taxonomy), *OPTIONAL_COLUMNS))
+    for pos, cell in enumerate(header_cells):
+        name = normalise_header(cell)
+        if not name:
+            continue  # an unnamed column is allowed if it stays empty (checked below)
+        column = aliases.get(name)
+        if column is None:
+            issues.append(
+                _issue(
+                    header_row,
+                    str(cell),
+                    cell,
+                    "unknown_column",
+                    f"onbekende kolom; de kolommen zijn: {expected}",
+                    f"unknown column; the columns are: {expected}",
+                )
+            )
+        elif column in positions:
+            issues.append(
+                _issue(
+                    header_row,
+                    column,
+                    cell,
+                    "duplicate_column",
+                    f"kolom {column} staat twee keer in de kopregel",
+                    f"column {column} appears twice in the header",
+                )
+            )
+        else:
+            positions[column] = pos
+    missing = tuple(c for c in canonical_columns(taxonomy) if c not in positions)
+    for column in missing:
+        issues.append(
+            _issue(
+                header_row,
+                column,
+                "",
+                "missing_column",
+                f"kolom {column} ontbreekt in de kopregel",
+                f"column {column} is missing from the header",
+            )
+        )
+
+    # Cells under an unnamed header (or past the header's end) must be empty; cells under an
+    # unknown header were reported once, at the header.
+    unnamed = {pos for pos, cell in enumerate(header_cells) if not normalise_header(cell)}
+    index: list[int] = []
+    cells: dict[str, list[str]] = {column: [] for column in positions}
+    for number, row in rows:
+        values = ["" if v is None else str(v) for v in row]
+        if all(not v.strip() for v in values):
+            continue  # blank line
+        for pos, value in enumerate(values):
+            if (pos in unnamed or pos >= len(header_cells)) and value.strip():
+                column_name = str(header_cells[pos]) if pos < len(header_cells) else None
+                issues.append(
+                    _issue(
+                        number,
+                        column_name or None,
+                        value,
+                        "cell_outside_columns",
+                        "waarde in een kolom zonder (bekende) kopnaam",
+                        "value in a column without a (known) header",
+                    )
+                )
+        index.append(number)
+        for column, pos in positions.items():
+            cells[column].append(values[pos] if pos < len(values) else "")
+    frame = pd.DataFrame(cells, index=pd.Index(index, name="row", dtype="int64"), dtype=object)
+    for column in missing:
+        frame[column] = pd.Series([""] * len(frame), index=frame.index, dtype=object)
+    return RawTable(frame, issues, missing=missing)
+
+
+def _empty_frame(taxonomy: Taxonomy) -> pd.DataFrame:
+    return pd.DataFrame(
+        {c: pd.Series([], dtype=object) for c in canonical_columns(taxonomy)},
+        index=pd.Index([], name="row", dtype="int64"),
+    )
+
+
+def _file_issue(code: str, nl: str, en: str, value: str = "") -> Issue:
+    return Issue(None, None, value, code, nl, en)
+
+
+def decode(data: bytes) -> tuple[str | None, Issue | None]:
+    """Decode file bytes: UTF-8 with or without BOM, or UTF-16 with BOM; else an issue."""
+    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
+        try:
+            return data.decode("utf-16"), None
+        except UnicodeDecodeError:
+            pass
+    elif data.startswith(b"PK\x03\x04"):
+        return None, _file_issue(
+            "not_csv",
+            "dit is geen CSV-bestand maar een Excel- of zip-bestand; gebruik een .xlsx-bestand "
+            "als Excel-bestand of sla het op als CSV",
+            "this is not a CSV file but an Excel or zip file; use it as an .xlsx file or save "
+            "it as CSV",
+        )
+    elif b"\x00" in data[:65536]:
+        return None, _file_issue(
+            "binary",
+            "dit is geen tekstbestand (het bevat binaire gegevens); sla het op als CSV UTF-8",
+            "this is not a text file (it contains binary data); save it as CSV UTF-8",
+        )
+    else:
+        try:
+            return data.decode("utf-8-sig"), None
+        except UnicodeDecodeError as exc:
+            return None, _file_issue(
+                "encoding",
+                f"het bestand is niet in UTF-8 opgeslagen (byte {exc.start + 1}); kies in Excel "
+                "'Opslaan als' → 'CSV UTF-8 (door komma's gescheiden)'",
+                f"the file is not saved as UTF-8 (byte {exc.start + 1}); in Excel choose "
+                "'Save as' → 'CSV UTF-8 (comma delimited)'",
+            )
+    return None, _file_issue(
+        "encoding",
+        "het bestand kan niet worden gelezen als tekst; sla het op als CSV UTF-8",
+        "the file cannot be read as text; save it as CSV UTF-8",
+    )
+
+
+def sniff_separator(text: str) -> str:
+    """The separator of the first non-blank line: ``;`` (Dutch Excel), ``,`` or tab."""
+    first = next((line for line in text.splitlines() if line.strip()), "")
+    counts = {sep: first.count(sep) for sep in (";", ",", "\t")}
+    best = max(counts, key=lambda s: counts[s])
+    return best if counts[best] else ","
+
+
+def _unreadable(taxonomy: Taxonomy, issue: Issue) -> RawTable:
+    return RawTable(_empty_frame(taxonomy), [issue], readable=False)
+
+
+def _too_long(line: int) -> Issue:
+    return Issue(
+        line,
+        None,
+        f"> {MAX_CELL} tekens",
+        "cell_too_long",
+        f"regel {line} bevat een cel van meer dan {MAX_CELL} tekens",
+        f"line {line} has a cell of more than {MAX_CELL} characters",
+    )
+
+
+def read_csv(data: bytes | str, taxonomy: Taxonomy | None = None) -> RawTable:
+    """Read CSV bytes or text into a :class:`RawTable`; problems become issues."""
+    taxonomy = taxonomy or load_taxonomy()
+    if isinstance(data, bytes):
+        text, problem = decode(data)
+        if problem is not None or text is None:
+            assert problem is not None
+            return _unreadable(taxonomy, problem)
+    else:
+        text = data.removeprefix("\ufeff")
+    if "\x00" in text:
+        return _unreadable(
+            taxonomy,
+            _file_issue(
+                "binary",
+                "het bestand bevat een NUL-teken; sla het op als CSV UTF-8",
+                "the file contains a NUL character; save it as CSV UTF-8",
+            ),
+        )
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=sniff_separator(text))
+    records: list[tuple[int, list[str]]] = []
+    try:
+        for number, record in enumerate(reader, start=1):
+            if any(len(cell) > MAX_CELL for cell in record):
+                return _unreadable(taxonomy, _too_long(number))
+            records.append((number, record))
+            if len(record) > MAX_COLUMNS and len(records) == 1:
+                break  # the header alone says enough
+    except csv.Error as exc:
+        line = reader.line_num
+        if "field larger" in str(exc):
+            return _unreadable(taxonomy, _too_long(line))
+        return _unreadable(
+            taxonomy,
+            Issue(
+                line or None,
+                None,
+                "",
+                "csv_syntax",
+                f"het CSV-bestand is onleesbaar rond regel {line}; controleer de aanhalingstekens",
+                f"the CSV file is unreadable near line {line}; check the quotes",
+            ),
+        )
+    body = [(n, r) for n, r in records if any(c.strip() for c in r)]
+    if not body:
+        return _unreadable(
+            taxonomy,
+            _file_issue(
+                "empty_file",
+                "het bestand is leeg: er is geen kopregel met kolomnamen",
+                "the file is empty: there is no header row with column names",
+            ),
+        )
+    (header_row, header), *rows = body
+    return from_rows(header, rows, taxonomy, header_row=header_row)
+
+
+def from_records(
+    records: Sequence[Mapping[str, Any]], taxonomy: Taxonomy | None = None
+) -> RawTable:
+    """Rows of a JSON body (``[{"function_type": …, "count": 3}, …]``); row *i* is row *i* + 2."""
+    taxonomy = taxonomy or load_taxonomy()
+    header: list[str] = []
+    for record in records:
+        for key in record:
+            if key not in header:
+                header.append(key)
+    if not header:
+        header = list(canonical_columns(taxonomy))
+    rows = [
+        (i + 2, [_json_cell(record.get(key)) for key in header]) for i, record in enumerate(records)
+    ]
+    return from_rows(header, rows, taxonomy)
+
+
+def _json_cell(value: Any) -> str:
+    if isinstance(value, bool):
+        return "true" if value else "false"  # never a count
+    return "" if value is None else str(value)
+
+
+def from_frame(frame: pd.DataFrame, taxonomy: Taxonomy | None = None) -> RawTable:
+    """A pandas DataFrame as a user built it; its *i*-th row is spreadsheet row *i* + 2."""
+    header = [str(c) for c in frame.columns]
+    rows = [
+        (i + 2, ["" if _is_missing(v) else _frame_cell(v) for v in values])
+        for i, values in enumerate(frame.itertuples(index=False, name=None))
+    ]
+    return from_rows(header, rows, taxonomy)
+
+
+def _is_missing(value: Any) -> bool:
+    try:
+        return bool(pd.isna(value))
+    except (TypeError, ValueError):
+        return False
+
+
+def _frame_cell(value: Any) -> str:
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    return str(value)
