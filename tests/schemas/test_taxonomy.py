@@ -1,0 +1,117 @@
+from __future__ import annotations
+
+import pytest
+
+from schemas.taxonomy import TaxonomyError, available_versions, load_taxonomy, parse_taxonomy
+
+
+def test_taxonomy_v1_has_the_codes_of_the_notes() -> None:
+    tax = load_taxonomy("1")
+    assert tax.version == "1"
+    assert tax.dimension_names == (
+        "function_type",
+        "data_category",
+        "stage",
+        "employment_type",
+        "motive",
+    )
+    assert [len(tax.dimension(d)) for d in tax.dimension_names] == [15, 8, 8, 5, 4]
+    assert tax.codes("function_type")[0] == "FT01_BRP"
+    assert tax.codes("function_type")[-1] == "FT99_ONBEKEND"
+    assert tax.codes("data_category")[-1] == "DC99_OVERIG"
+    assert tax.stages[0] == "ST01_SIGNAAL"
+    assert tax.stages[-1] == "ST08_AFGESLOTEN_GEEN_GEVOLG"
+    assert tax.codes("employment_type") == (
+        "EM01_VAST",
+        "EM02_TIJDELIJK",
+        "EM03_INHUUR",
+        "EM04_STAGIAIR",
+        "EM99_ONBEKEND",
+    )
+    assert tax.codes("motive") == (
+        "MO01_CRIMINEEL",
+        "MO02_PRIVE",
+        "MO03_NIEUWSGIERIG",
+        "MO99_ONBEKEND",
+    )
+
+
+def test_taxonomy_every_code_has_labels_and_descriptions_in_both_languages() -> None:
+    tax = load_taxonomy()
+    for name in (*tax.dimension_names, "function_group"):
+        dim = tax.dimension(name)
+        assert dim.label("nl") and dim.label("en") and dim.description("nl")
+        for entry in dim.entries:
+            for text in (
+                entry.label_nl,
+                entry.label_en,
+                entry.description_nl,
+                entry.description_en,
+            ):
+                assert text.strip(), f"{name}/{entry.code} has an empty text"
+
+
+def test_taxonomy_rolls_function_types_up_into_seven_groups() -> None:
+    tax = load_taxonomy()
+    assert len(tax.codes("function_group")) == 7
+    groups = {ft: tax.group_of(ft) for ft in tax.codes("function_type")}
+    assert groups["FT01_BRP"] == groups["FT02_REISDOC"] == groups["FT03_KCC"] == "FG1_PUBLIEKSZAKEN"
+    assert groups["FT07_BELASTINGEN"] == groups["FT10_ICT"] == "FG5_MIDDELEN"
+    assert groups["FT14_OVERIG"] == groups["FT99_ONBEKEND"] == "FG7_OVERIG"
+    assert set(groups.values()) == set(tax.codes("function_group"))
+
+
+def test_taxonomy_label_lookup_in_both_languages() -> None:
+    tax = load_taxonomy()
+    assert tax.label("motive", "MO01_CRIMINEEL", "nl") == "Lekken aan criminelen"
+    assert tax.label("motive", "MO01_CRIMINEEL", "en") == "Leaking to criminals"
+    assert tax.is_valid("stage", "ST03_DATALEK_AP")
+    assert not tax.is_valid("stage", "ST09")
+
+
+def test_taxonomy_unknown_code_or_dimension_raises() -> None:
+    tax = load_taxonomy()
+    with pytest.raises(TaxonomyError, match="unknown stage code"):
+        tax.dimension("stage").get("ST99")
+    with pytest.raises(TaxonomyError, match="unknown dimension"):
+        tax.dimension("colour")
+
+
+def test_taxonomy_unknown_version_names_the_available_ones() -> None:
+    assert "1" in available_versions()
+    with pytest.raises(TaxonomyError, match="available: 1"):
+        load_taxonomy("999")
+
+
+def test_taxonomy_parse_rejects_a_function_type_without_group() -> None:
+    text = """
+version = "x"
+dimensions = ["function_type"]
+[function_type]
+label_nl = "a"
+label_en = "a"
+description_nl = "a"
+description_en = "a"
+[[function_type.codes]]
+code = "FT01"
+label_nl = "a"
+label_en = "a"
+description_nl = "a"
+description_en = "a"
+group = "NOPE"
+[function_group]
+label_nl = "g"
+label_en = "g"
+description_nl = "g"
+description_en = "g"
+[[function_group.codes]]
+code = "G1"
+label_nl = "g"
+label_en = "g"
+description_nl = "g"
+description_en = "g"
+"""
+    with pytest.raises(TaxonomyError, match="no valid group"):
+        parse_taxonomy(text)
+    with pytest.raises(TaxonomyError, match="malformed"):
+        parse_taxonomy("version = 1\n")
