@@ -1,0 +1,44 @@
+"""Service settings: passed to :func:`aggregator.app.create_app`, never read at import time."""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass, field, replace
+from pathlib import Path
+
+#: Where the database lives unless ``LEKSTAT_DB`` says otherwise.
+DEFAULT_DB = "lekstat.duckdb"
+
+
+@dataclass(frozen=True)
+class Settings:
+    """Everything the service needs to know; defaults suit a single-machine deployment."""
+
+    db_path: Path = field(default_factory=lambda: Path(DEFAULT_DB))
+    #: Request bodies above this size get 413 before they are parsed.
+    max_body_bytes: int = 5_000_000
+    #: A submission has at most this many rows (there are 19,200 code combinations in v1).
+    max_rows: int = 20_000
+    #: Requests per minute per token (or per client address without a token), and the burst.
+    rate_limit_per_minute: float = 600.0
+    rate_limit_burst: int = 120
+    #: A quarter's submission is on time when it arrives within this many days after its end.
+    deadline_days: int = 30
+    #: The delta at which zCDP budgets are also shown as (epsilon, delta).
+    delta: float = 1e-9
+
+    @classmethod
+    def from_env(cls, **overrides: object) -> Settings:
+        """Settings from ``LEKSTAT_*`` environment variables, then ``overrides``."""
+        env = os.environ
+        settings = cls(
+            db_path=Path(env.get("LEKSTAT_DB", DEFAULT_DB)),
+            max_body_bytes=int(env.get("LEKSTAT_MAX_BODY_BYTES", cls.max_body_bytes)),
+            max_rows=int(env.get("LEKSTAT_MAX_ROWS", cls.max_rows)),
+            rate_limit_per_minute=float(
+                env.get("LEKSTAT_RATE_LIMIT_PER_MINUTE", cls.rate_limit_per_minute)
+            ),
+            rate_limit_burst=int(env.get("LEKSTAT_RATE_LIMIT_BURST", cls.rate_limit_burst)),
+            deadline_days=int(env.get("LEKSTAT_DEADLINE_DAYS", cls.deadline_days)),
+        )
+        return replace(settings, **overrides)  # type: ignore[arg-type]

@@ -1,0 +1,629 @@
+"""The DuckDB store: the only module that imports duckdb, and the only place raw counts live.
+
+One process owns the database file. Reads use a cursor per call (DuckDB connections are not
+shared between threads); writes are serialised by one lock and each runs in one transaction, so
+a version number, an idempotency key or a budget can never be claimed twice. A method returns
+only after its transaction committed: acknowledged means durable.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import threading
+import uuid
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
+from dataclasses import asdict, dataclass
+from pathlib import Path
+from typing import Any
+
+import duckdb
+import pandas as pd
+
+from schemas.submission import Submission
+
+#: Migrations in order; the schema_version table records how many were applied.
+MIGRATIONS: tuple[str, ...] = (
+    """
+    CREATE TABLE tokens (
+        id VARCHAR PRIMARY KEY,
+        hash VARCHAR NOT NULL UNIQUE,
+        role VARCHAR NOT NULL,
+        municipality VARCHAR,
+        label VARCHAR NOT NULL DEFAULT '',
+        created_at TIMESTAMP NOT NULL,
+        revoked_at TIMESTAMP
+    );
+    CREATE TABLE submissions (
+        id VARCHAR PRIMARY KEY,
+        municipality VARCHAR NOT NULL,
+        period VARCHAR NOT NULL,
+        version INTEGER NOT NULL,
+        nil_return BOOLEAN NOT NULL,
+        row_count INTEGER NOT NULL,
+        total INTEGER NOT NULL,
+        sha256 VARCHAR NOT NULL,
+        taxonomy_version VARCHAR NOT NULL,
+        received_at TIMESTAMP NOT NULL,
+        late BOOLEAN NOT NULL,
+        token_id VARCHAR NOT NULL,
+        idempotency_key VARCHAR,
+        UNIQUE (municipality, period, version)
+    );
+    CREATE TABLE submission_rows (
+        submission_id VARCHAR NOT NULL,
+        function_type VARCHAR NOT NULL,
+        data_category VARCHAR NOT NULL,
+        stage VARCHAR NOT NULL,
+        employment_type VARCHAR NOT NULL,
+        motive VARCHAR NOT NULL,
+        count INTEGER NOT NULL
+    );
+    CREATE TABLE period_locks (
+        period VARCHAR PRIMARY KEY,
+        locked_at TIMESTAMP NOT NULL,
+        locked_by VARCHAR NOT NULL
+    );
+    CREATE TABLE audit_log (
+        id VARCHAR PRIMARY KEY,
+        occurred_at TIMESTAMP NOT NULL,
+        token_id VARCHAR,
+        role VARCHAR,
+        method VARCHAR NOT NULL,
+        path VARCHAR NOT NULL,
+        action VARCHAR NOT NULL,
+        target VARCHAR NOT NULL DEFAULT '',
+        status INTEGER NOT NULL,
+        outcome VARCHAR NOT NULL,
+        detail VARCHAR NOT NULL DEFAULT ''
+    );
+    CREATE TABLE budgets (
+        year INTEGER PRIMARY KEY,
+        total_rho DOUBLE NOT NULL,
+        set_at TIMESTAMP NOT NULL,
+        set_by VARCHAR NOT NULL
+    );
+    CREATE TABLE releases (
+        id VARCHAR PRIMARY KEY,
+        year INTEGER NOT NULL,
+        quarter INTEGER,
+        rho DOUBLE NOT NULL,
+        created_at TIMESTAMP NOT NULL,
+        created_by VARCHAR NOT NULL,
+        metadata VARCHAR NOT NULL
+    );
+    CREATE TABLE ledger (
+        release_id VARCHAR PRIMARY KEY,
+        year INTEGER NOT NULL,
+        rho DOUBLE NOT NULL,
+        created_at TIMESTAMP NOT NULL
+    );
+    CREATE TABLE release_tables (
+        release_id VARCHAR NOT NULL,
+        name VARCHAR NOT NULL,
+        position INTEGER NOT NULL,
+        data VARCHAR NOT NULL,
+        PRIMARY KEY (release_id, name)
+    );
+    """,
+)
+
+SCHEMA_VERSION = len(MIGRATIONS)
+
+ROW_COLUMNS = ("function_type", "data_category", "stage", "employment_type", "motive", "count")
+
+
+class StoreError(RuntimeError):
+    """A problem with the database itself."""
+
+
+class DatabaseLocked(StoreError):
+    """Another process (a running server) holds the database file."""
+
+
+class PeriodLockedError(Exception):
+    """The period is locked; carries the lock."""
+
+    def __init__(self, lock: PeriodLock) -> None:
+        super().__init__(f"period {lock.period} is locked")
+        self.lock = lock
+
+
+class IdempotencyConflictError(Exception):
+    """The idempotency key was used before for other content; carries the original."""
+
+    def __init__(self, original: SubmissionRecord) -> None:
+        super().__init__("idempotency key reused with other content")
+        self.original = original
+
+
+class AlreadyLockedError(Exception):
+    """The period was locked before."""
+
+    def __init__(self, lock: PeriodLock) -> None:
+        super().__init__(f"period {lock.period} is already locked")
+        self.lock = lock
+
+
+def utcnow() -> dt.datetime:
+    """Now in UTC, without tzinfo (how timestamps are stored)."""
+    return dt.datetime.now(dt.UTC).replace(tzinfo=None)
+
+
+def iso(moment: dt.datetime | None) -> str | None:
+    """A stored UTC timestamp as ISO 8601 with ``Z``."""
+    return None if moment is None else moment.replace(microsecond=0).isoformat() + "Z"
+
+
+@dataclass(frozen=True)
+class TokenRecord:
+    """A token as stored: only the hash of its secret."""
+
+    id: str
+    hash: str
+    role: str
+    municipality: str | None
+    label: str
+    created_at: dt.datetime
+    revoked_at: dt.datetime | None
+
+    @property
+    def active(self) -> bool:
+        """Whether the token has not been revoked."""
+        return self.revoked_at is None
+
+
+@dataclass(frozen=True)
+class SubmissionRecord:
+    """A stored submission version (metadata; rows are read separately)."""
+
+    id: str
+    municipality: str
+    period: str
+    version: int
+    nil_return: bool
+    row_count: int
+    total: int
+    sha256: str
+    taxonomy_version: str
+    received_at: dt.datetime
+    late: bool
+    token_id: str
+    idempotency_key: str | None
+
+    def receipt(self) -> dict[str, Any]:
+        """The receipt shown to the submitting municipality."""
+        return {
+            "id": self.id,
+            "municipality": self.municipality,
+            "period": self.period,
+            "version": self.version,
+            "nil_return": self.nil_return,
+            "rows": self.row_count,
+            "total": self.total,
+            "sha256": self.sha256,
+            "taxonomy_version": self.taxonomy_version,
+            "received_at": iso(self.received_at),
+            "late": self.late,
+        }
+
+    def metadata(self) -> dict[str, Any]:
+        """What a statistician may see: the receipt without the total and the row count
+        (the number of non-zero combinations is a bound on the counts)."""
+        receipt = self.receipt()
+        del receipt["total"], receipt["rows"]
+        return receipt
+
+
+@dataclass(frozen=True)
+class PeriodLock:
+    """A locked period."""
+
+    period: str
+    locked_at: dt.datetime
+    locked_by: str
+
+    def to_dict(self) -> dict[str, Any]:
+        """JSON-ready."""
+        return {
+            "period": self.period,
+            "locked_at": iso(self.locked_at),
+            "locked_by": self.locked_by,
+        }
+
+
+@dataclass(frozen=True)
+class AuditEntry:
+    """One line of the audit log: who did what, when, with what outcome; never counts."""
+
+    at: dt.datetime
+    token_id: str | None
+    role: str | None
+    method: str
+    path: str
+    action: str
+    target: str
+    status: int
+    outcome: str
+    detail: str = ""
+
+
+@dataclass(frozen=True)
+class CompletenessRow:
+    """What a period's submissions of one municipality look like."""
+
+    municipality: str
+    versions: int
+    first_received_at: dt.datetime
+    last_received_at: dt.datetime
+    nil_return: bool
+    first_late: bool
+
+
+_SUBMISSION_COLUMNS = (
+    "id, municipality, period, version, nil_return, row_count, total, sha256, "
+    "taxonomy_version, received_at, late, token_id, idempotency_key"
+)
+_TOKEN_COLUMNS = "id, hash, role, municipality, label, created_at, revoked_at"  # noqa: S105
+
+
+class Store:
+    """The lekstat database."""
+
+    def __init__(self, path: Path | str) -> None:
+        self.path = Path(path)
+        try:
+            self._con = duckdb.connect(str(self.path))
+        except duckdb.IOException as exc:
+            if "lock" in str(exc).lower():
+                raise DatabaseLocked(
+                    f"{self.path} is in use by another process (a running lekstat server?)"
+                ) from exc
+            raise StoreError(str(exc)) from exc
+        self._lock = threading.RLock()
+        self._closed = False
+        self.migrate()
+
+    # -- plumbing -------------------------------------------------------------------------
+
+    def close(self) -> None:
+        """Checkpoint and close the database."""
+        with self._lock:
+            if not self._closed:
+                self._con.execute("CHECKPOINT")
+                self._con.close()
+                self._closed = True
+
+    def __enter__(self) -> Store:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    def _rows(self, sql: str, params: Sequence[Any] = ()) -> list[tuple[Any, ...]]:
+        cur = self._con.cursor()
+        try:
+            return cur.execute(sql, list(params)).fetchall()
+        finally:
+            cur.close()
+
+    @contextmanager
+    def transaction(self) -> Iterator[duckdb.DuckDBPyConnection]:
+        """A write transaction, serialised with every other write; commits or rolls back."""
+        with self._lock:
+            cur = self._con.cursor()
+            cur.begin()
+            try:
+                yield cur
+            except BaseException:
+                cur.rollback()
+                cur.close()
+                raise
+            cur.commit()
+            cur.close()
+
+    def migrate(self) -> int:
+        """Create or upgrade the schema; return the schema version."""
+        with self.transaction() as cur:
+            cur.execute(
+                "CREATE TABLE IF NOT EXISTS schema_version "
+                "(version INTEGER NOT NULL, applied_at TIMESTAMP NOT NULL)"
+            )
+            row = cur.execute("SELECT max(version) FROM schema_version").fetchone()
+            current = int(row[0]) if row and row[0] is not None else 0
+            if current > SCHEMA_VERSION:
+                raise StoreError(
+                    f"{self.path} has schema version {current}; this lekstat knows up to "
+                    f"{SCHEMA_VERSION}: upgrade lekstat"
+                )
+            for version in range(current + 1, SCHEMA_VERSION + 1):
+                cur.execute(MIGRATIONS[version - 1])
+                cur.execute("INSERT INTO schema_version VALUES (?, ?)", [version, utcnow()])
+        return SCHEMA_VERSION
+
+    def schema_version(self) -> int:
+        """The applied schema version."""
+        return int(self._rows("SELECT max(version) FROM schema_version")[0][0])
+
+    def ping(self) -> bool:
+        """Whether the database answers."""
+        return self._rows("SELECT 1")[0][0] == 1
+
+    # -- tokens ---------------------------------------------------------------------------
+
+    def add_token(self, record: TokenRecord) -> None:
+        """Store a new token (its hash only)."""
+        with self.transaction() as cur:
+            cur.execute(
+                f"INSERT INTO tokens ({_TOKEN_COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?)",
+                list(asdict(record).values()),
+            )
+
+    def add_tokens(self, records: Sequence[TokenRecord]) -> None:
+        """Store many tokens in one transaction (all or none)."""
+        with self.transaction() as cur:
+            cur.executemany(
+                f"INSERT INTO tokens ({_TOKEN_COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?)",
+                [list(asdict(r).values()) for r in records],
+            )
+
+    def get_token(self, token_id: str) -> TokenRecord | None:
+        """The token with ``token_id``, revoked or not."""
+        rows = self._rows(f"SELECT {_TOKEN_COLUMNS} FROM tokens WHERE id = ?", [token_id])
+        return TokenRecord(*rows[0]) if rows else None
+
+    def list_tokens(self) -> list[TokenRecord]:
+        """Every token, oldest first."""
+        rows = self._rows(f"SELECT {_TOKEN_COLUMNS} FROM tokens ORDER BY created_at, id")
+        return [TokenRecord(*r) for r in rows]
+
+    def revoke_token(self, token_id: str, at: dt.datetime) -> bool:
+        """Revoke a token; False when there is no such active token."""
+        with self.transaction() as cur:
+            row = cur.execute(
+                "UPDATE tokens SET revoked_at = ? WHERE id = ? AND revoked_at IS NULL RETURNING id",
+                [at, token_id],
+            ).fetchone()
+        return row is not None
+
+    # -- submissions ------------------------------------------------------------------------
+
+    def add_submission(
+        self,
+        submission: Submission,
+        *,
+        municipality: str,
+        token_id: str,
+        idempotency_key: str | None,
+        received_at: dt.datetime,
+        late: bool,
+    ) -> tuple[SubmissionRecord, bool]:
+        """Store a submission as the next version; return it and whether it was a replay.
+
+        In one transaction: refuse a locked period, replay an idempotency key used for the
+        same content, refuse one used for other content, then take the next version number.
+        """
+        period = str(submission.period)
+        with self.transaction() as cur:
+            # A replay of an accepted request returns its receipt, even after a lock: it
+            # changes nothing, and the client may simply not have seen the first answer.
+            if idempotency_key is not None:
+                row = cur.execute(
+                    f"SELECT {_SUBMISSION_COLUMNS} FROM submissions "
+                    "WHERE municipality = ? AND idempotency_key = ?",
+                    [municipality, idempotency_key],
+                ).fetchone()
+                if row is not None:
+                    original = SubmissionRecord(*row)
+                    if original.sha256 != submission.sha256() or original.period != period:
+                        raise IdempotencyConflictError(original)
+                    return original, True
+            lock = cur.execute(
+                "SELECT period, locked_at, locked_by FROM period_locks WHERE period = ?", [period]
+            ).fetchone()
+            if lock is not None:
+                raise PeriodLockedError(PeriodLock(*lock))
+            version_row = cur.execute(
+                "SELECT coalesce(max(version), 0) + 1 FROM submissions "
+                "WHERE municipality = ? AND period = ?",
+                [municipality, period],
+            ).fetchone()
+            assert version_row is not None
+            record = SubmissionRecord(
+                id="sub_" + uuid.uuid4().hex[:16],
+                municipality=municipality,
+                period=period,
+                version=int(version_row[0]),
+                nil_return=submission.nil_return,
+                row_count=submission.row_count,
+                total=submission.total,
+                sha256=submission.sha256(),
+                taxonomy_version=submission.taxonomy_version,
+                received_at=received_at,
+                late=late,
+                token_id=token_id,
+                idempotency_key=idempotency_key,
+            )
+            cur.execute(
+                f"INSERT INTO submissions ({_SUBMISSION_COLUMNS}) "
+                "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                list(asdict(record).values()),
+            )
+            if submission.row_count:
+                rows = submission.rows.copy()
+                rows.insert(0, "submission_id", record.id)
+                cur.register("incoming_rows", rows)
+                try:
+                    cur.execute(
+                        "INSERT INTO submission_rows SELECT submission_id, "
+                        + ", ".join(ROW_COLUMNS)
+                        + " FROM incoming_rows"
+                    )
+                finally:
+                    cur.unregister("incoming_rows")
+        return record, False
+
+    def find_by_idempotency_key(self, municipality: str, key: str) -> SubmissionRecord | None:
+        """The version stored under ``key`` for ``municipality``, if any."""
+        rows = self._rows(
+            f"SELECT {_SUBMISSION_COLUMNS} FROM submissions "
+            "WHERE municipality = ? AND idempotency_key = ?",
+            [municipality, key],
+        )
+        return SubmissionRecord(*rows[0]) if rows else None
+
+    def get_submission(self, submission_id: str) -> SubmissionRecord | None:
+        """A stored version by id."""
+        rows = self._rows(
+            f"SELECT {_SUBMISSION_COLUMNS} FROM submissions WHERE id = ?", [submission_id]
+        )
+        return SubmissionRecord(*rows[0]) if rows else None
+
+    def list_submissions(
+        self, *, municipality: str | None = None, period: str | None = None
+    ) -> list[SubmissionRecord]:
+        """Every stored version, filtered, in order of period, municipality and version."""
+        where, params = [], []
+        if municipality is not None:
+            where.append("municipality = ?")
+            params.append(municipality)
+        if period is not None:
+            where.append("period = ?")
+            params.append(period)
+        clause = f"WHERE {' AND '.join(where)}" if where else ""
+        rows = self._rows(
+            f"SELECT {_SUBMISSION_COLUMNS} FROM submissions {clause} "
+            "ORDER BY period, municipality, version",
+            params,
+        )
+        return [SubmissionRecord(*r) for r in rows]
+
+    def submission_rows(self, submission_id: str) -> pd.DataFrame:
+        """The rows of one version, in stored (canonical) order."""
+        cur = self._con.cursor()
+        try:
+            return cur.execute(
+                f"SELECT {', '.join(ROW_COLUMNS)} FROM submission_rows "
+                "WHERE submission_id = ? ORDER BY rowid",
+                [submission_id],
+            ).df()
+        finally:
+            cur.close()
+
+    def latest_rows(self, periods: Sequence[str]) -> pd.DataFrame:
+        """The rows of the latest version of every submission for ``periods`` (for releases)."""
+        cur = self._con.cursor()
+        try:
+            frame = cur.execute(
+                """
+                WITH latest AS (
+                    SELECT municipality, period, max(version) AS version
+                    FROM submissions WHERE list_contains(?, period)
+                    GROUP BY municipality, period
+                )
+                SELECT s.municipality, s.period, r.function_type, r.data_category, r.stage,
+                       r.employment_type, r.motive, r.count
+                FROM latest l
+                JOIN submissions s USING (municipality, period, version)
+                JOIN submission_rows r ON r.submission_id = s.id
+                ORDER BY s.period, s.municipality
+                """,
+                [list(periods)],
+            ).df()
+        finally:
+            cur.close()
+        frame["count"] = frame["count"].astype("int64")
+        return frame
+
+    def completeness(self, period: str) -> list[CompletenessRow]:
+        """Per municipality that submitted for ``period``: versions, times, latest nil status."""
+        rows = self._rows(
+            """
+            SELECT municipality, count(*), min(received_at), max(received_at),
+                   arg_max(nil_return OR total = 0, version), arg_min(late, version)
+            FROM submissions WHERE period = ?
+            GROUP BY municipality ORDER BY municipality
+            """,
+            [period],
+        )
+        return [CompletenessRow(*r) for r in rows]
+
+    # -- periods --------------------------------------------------------------------------
+
+    def lock_period(self, period: str, at: dt.datetime, by: str) -> PeriodLock:
+        """Lock a period; raises :class:`AlreadyLockedError` when it is locked."""
+        with self.transaction() as cur:
+            row = cur.execute(
+                "SELECT period, locked_at, locked_by FROM period_locks WHERE period = ?", [period]
+            ).fetchone()
+            if row is not None:
+                raise AlreadyLockedError(PeriodLock(*row))
+            cur.execute("INSERT INTO period_locks VALUES (?, ?, ?)", [period, at, by])
+        return PeriodLock(period, at, by)
+
+    def get_lock(self, period: str) -> PeriodLock | None:
+        """The lock of ``period``, if any."""
+        rows = self._rows(
+            "SELECT period, locked_at, locked_by FROM period_locks WHERE period = ?", [period]
+        )
+        return PeriodLock(*rows[0]) if rows else None
+
+    def list_locks(self) -> list[PeriodLock]:
+        """Every lock, by period."""
+        rows = self._rows("SELECT period, locked_at, locked_by FROM period_locks ORDER BY period")
+        return [PeriodLock(*r) for r in rows]
+
+    # -- audit ------------------------------------------------------------------------------
+
+    def audit(self, entry: AuditEntry) -> None:
+        """Append a line to the audit log (its own transaction)."""
+        with self.transaction() as cur:
+            cur.execute(
+                "INSERT INTO audit_log (id, occurred_at, token_id, role, method, path, action, "
+                "target, status, outcome, detail) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                ["aud_" + uuid.uuid4().hex, *asdict(entry).values()],
+            )
+
+    def audit_entries(self, limit: int = 1000) -> list[AuditEntry]:
+        """The most recent audit lines, oldest first."""
+        rows = self._rows(
+            "SELECT occurred_at, token_id, role, method, path, action, target, status, outcome, "
+            "detail FROM (SELECT * FROM audit_log ORDER BY occurred_at DESC, id DESC LIMIT ?) "
+            "ORDER BY occurred_at, id",
+            [limit],
+        )
+        return [AuditEntry(*r) for r in rows]
+
+    # -- backup -----------------------------------------------------------------------------
+
+    def backup(self, directory: Path) -> None:
+        """Export the whole database to ``directory`` (DuckDB ``EXPORT DATABASE``, Parquet)."""
+        with self._lock:
+            self._con.execute(f"EXPORT DATABASE {_quote(directory)} (FORMAT parquet)")
+
+    @staticmethod
+    def restore(directory: Path, target: Path) -> Store:
+        """Create a new database at ``target`` from a backup ``directory``."""
+        if target.exists():
+            raise StoreError(f"{target} exists; restore into a new file")
+        if not (directory / "schema.sql").is_file():
+            raise StoreError(f"{directory} is not a lekstat backup (no schema.sql)")
+        con = duckdb.connect(str(target))
+        try:
+            con.execute(f"IMPORT DATABASE {_quote(directory)}")
+            con.execute("CHECKPOINT")
+        finally:
+            con.close()
+        return Store(target)
+
+    # -- reading metadata as JSON (used by releases) ------------------------------------------
+
+    @staticmethod
+    def dumps(value: Any) -> str:
+        """Compact JSON for storing metadata."""
+        return json.dumps(value, separators=(",", ":"), sort_keys=True, default=str)
+
+
+def _quote(path: Path) -> str:
+    return "'" + str(path).replace("'", "''") + "'"
