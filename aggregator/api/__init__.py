@@ -1,0 +1,1 @@
+"""The HTTP API: one small router per resource."""

@@ -1,0 +1,66 @@
+"""Completeness of a period: who submitted, who sent a nil return, who is missing; on time?"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from fastapi import APIRouter, Query
+
+from aggregator.api.deps import ClockDep, Reader, SettingsDep, StoreDep
+from aggregator.api.submissions import _parse_period, deadline_of
+from aggregator.store import iso
+from schemas.municipalities import load_register
+
+router = APIRouter(prefix="/api/v1", tags=["completeness"])
+
+
+@router.get("/completeness", summary="Per municipality: submitted, nil return or missing")
+def completeness(
+    principal: Reader,
+    store: StoreDep,
+    settings: SettingsDep,
+    clock: ClockDep,
+    period: str | None = Query(None, description="e.g. 2026-Q1"),
+) -> dict[str, Any]:
+    """The status of every municipality valid in the period's year, with a summary.
+
+    A submission whose latest version has no incidents counts as a nil return. ``on_time``
+    says whether the first version arrived by the deadline (``null`` while missing).
+    """
+    the_period = _parse_period(period)
+    deadline = deadline_of(the_period, settings)
+    seen = {row.municipality: row for row in store.completeness(str(the_period))}
+    overdue = clock().date() > deadline
+    entries = []
+    summary = {"expected": 0, "submitted": 0, "nil_return": 0, "missing": 0, "late": 0}
+    for m in load_register().valid_in(the_period.year):
+        row = seen.get(m.code)
+        summary["expected"] += 1
+        if row is None:
+            status, on_time = "missing", (False if overdue else None)
+        else:
+            status = "nil_return" if row.nil_return else "submitted"
+            on_time = not row.first_late
+        summary[status] += 1
+        if on_time is False:
+            summary["late"] += 1
+        entries.append(
+            {
+                "code": m.code,
+                "name": m.name,
+                "province": m.province_code,
+                "status": status,
+                "versions": row.versions if row else 0,
+                "first_received_at": iso(row.first_received_at) if row else None,
+                "last_received_at": iso(row.last_received_at) if row else None,
+                "on_time": on_time,
+            }
+        )
+    lock = store.get_lock(str(the_period))
+    return {
+        "period": str(the_period),
+        "deadline": deadline.isoformat(),
+        "locked": lock.to_dict() if lock else None,
+        "summary": summary,
+        "municipalities": entries,
+    }

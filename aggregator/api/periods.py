@@ -1,0 +1,48 @@
+"""Locking a period: after the lock, submissions and corrections for it are refused."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from fastapi import APIRouter, Request
+from fastapi.responses import JSONResponse
+
+from aggregator.api.deps import ClockDep, Reader, Statistician, StoreDep, audit
+from aggregator.api.submissions import _parse_period
+from aggregator.errors import Conflict, Unprocessable
+from aggregator.store import AlreadyLockedError, iso
+
+router = APIRouter(prefix="/api/v1", tags=["periods"])
+
+
+@router.post("/periods/{period}/lock", status_code=201, summary="Lock a period")
+def lock_period(
+    period: str, request: Request, principal: Statistician, store: StoreDep, clock: ClockDep
+) -> JSONResponse:
+    """Lock ``period``; 409 when it is locked already, 422 for a period not yet started."""
+    audit(request, "lock_period", period)
+    the_period = _parse_period(period)
+    now = clock()
+    if the_period.is_future(now.date()):
+        raise Unprocessable(
+            f"{the_period} is nog niet begonnen en kan niet worden vergrendeld",
+            f"{the_period} has not started and cannot be locked",
+            code="period_in_future",
+        )
+    try:
+        lock = store.lock_period(str(the_period), now, principal.token_id)
+    except AlreadyLockedError as exc:
+        raise Conflict(
+            f"{the_period} is al vergrendeld op {iso(exc.lock.locked_at)}",
+            f"{the_period} was already locked at {iso(exc.lock.locked_at)}",
+            [exc.lock.to_dict()],
+            code="period_already_locked",
+        ) from None
+    audit(request, "lock_period", str(the_period))
+    return JSONResponse(lock.to_dict(), status_code=201)
+
+
+@router.get("/periods/locks", summary="Locked periods")
+def list_locks(principal: Reader, store: StoreDep) -> dict[str, Any]:
+    """Every locked period."""
+    return {"locks": [lock.to_dict() for lock in store.list_locks()]}

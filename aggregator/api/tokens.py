@@ -1,0 +1,119 @@
+"""Who am I, and token administration for the operator (the admin role)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from fastapi import APIRouter, Query, Request
+from fastapi.responses import JSONResponse
+from pydantic import BaseModel, Field
+
+from aggregator.api.deps import Admin, AnyPrincipal, ClockDep, StoreDep, audit
+from aggregator.auth import TokenError, new_token
+from aggregator.errors import NotFound, Unprocessable
+from aggregator.store import TokenRecord, iso
+from schemas.municipalities import load_register
+
+router = APIRouter(prefix="/api/v1", tags=["tokens"])
+
+
+class TokenCreate(BaseModel):
+    """A request for a new token."""
+
+    role: str = Field(examples=["municipality"])
+    municipality: str | None = Field(None, examples=["GM0363"])
+    label: str = Field("", max_length=200)
+
+
+def token_public(record: TokenRecord) -> dict[str, Any]:
+    """A token's public fields: never its secret or hash."""
+    return {
+        "id": record.id,
+        "role": record.role,
+        "municipality": record.municipality,
+        "label": record.label,
+        "created_at": iso(record.created_at),
+        "revoked_at": iso(record.revoked_at),
+    }
+
+
+@router.get("/me", summary="The caller's token, role and municipality")
+def me(principal: AnyPrincipal, clock: ClockDep) -> dict[str, Any]:
+    """Who the token belongs to."""
+    name = None
+    if principal.municipality is not None:
+        try:
+            name = load_register().get(principal.municipality).name
+        except KeyError:
+            name = None
+    return {
+        "token_id": principal.token_id,
+        "role": principal.role,
+        "municipality": principal.municipality,
+        "municipality_name": name,
+    }
+
+
+@router.get("/tokens", summary="Every token (never the secret)")
+def list_tokens(principal: Admin, store: StoreDep) -> dict[str, Any]:
+    """Tokens with role, municipality, label, creation and revocation."""
+    return {"tokens": [token_public(t) for t in store.list_tokens()]}
+
+
+@router.post("/tokens", status_code=201, summary="Issue a token (shown once)")
+def create_token(
+    body: TokenCreate, request: Request, principal: Admin, store: StoreDep, clock: ClockDep
+) -> JSONResponse:
+    """A new token; the response is the only place its secret ever appears."""
+    audit(request, "create_token", body.role)
+    municipality = body.municipality.strip().upper() if body.municipality else None
+    if municipality is not None and not load_register().is_valid(municipality, clock().year):
+        raise Unprocessable(
+            f"{municipality} is geen gemeente",
+            f"{municipality} is not a municipality",
+            code="unknown_municipality",
+        )
+    try:
+        token, record = new_token(body.role, municipality, body.label, clock())
+    except TokenError as exc:
+        raise Unprocessable(str(exc), str(exc), code="invalid_token_request") from None
+    store.add_token(record)
+    audit(request, "create_token", f"{record.role} {record.municipality or ''}".strip(), record.id)
+    return JSONResponse({**token_public(record), "token": token}, status_code=201)
+
+
+@router.delete("/tokens/{token_id}", summary="Revoke a token")
+def revoke_token(
+    token_id: str, request: Request, principal: Admin, store: StoreDep, clock: ClockDep
+) -> dict[str, Any]:
+    """Revoke; the token stops working at once."""
+    audit(request, "revoke_token", token_id)
+    if not store.revoke_token(token_id, clock()):
+        raise NotFound("geen actief token met dit id", "no active token with this id")
+    record = store.get_token(token_id)
+    assert record is not None
+    return token_public(record)
+
+
+@router.get("/audit", summary="The audit log (most recent lines)")
+def audit_log(
+    principal: Admin, store: StoreDep, limit: int = Query(200, ge=1, le=10_000)
+) -> dict[str, Any]:
+    """Who did what, when, with what outcome."""
+    return {
+        "entries": [
+            {
+                "at": iso(e.at),
+                "token_id": e.token_id,
+                "role": e.role,
+                "method": e.method,
+                "path": e.path,
+                "action": e.action,
+                "target": e.target,
+                "status": e.status,
+                "outcome": e.outcome,
+                "detail": e.detail,
+            }
+            for e in store.audit_entries(limit)
+        ]
+    }

@@ -1,0 +1,77 @@
+"""Tokens and roles.
+
+A token is ``lks_<id>_<secret>``: the id finds the stored record, the 32-byte random secret is
+compared in constant time with its stored SHA-256. Only the hash is stored; the token is shown
+once. (A fast hash is right here: the secret has 256 bits of entropy, so there is nothing to
+brute-force.)
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import hmac
+import re
+import secrets
+from dataclasses import dataclass
+
+from aggregator.store import Store, TokenRecord
+
+ROLES = ("municipality", "analyst", "statistician", "admin")
+
+_TOKEN = re.compile(r"^lks_([a-z0-9]{12})_([A-Za-z0-9_-]{43})$")
+
+
+class TokenError(ValueError):
+    """A token request that cannot be fulfilled (unknown role, missing municipality…)."""
+
+
+@dataclass(frozen=True)
+class Principal:
+    """Who is calling: the token's id, role and (for a municipality) its code."""
+
+    token_id: str
+    role: str
+    municipality: str | None
+
+
+def hash_secret(secret: str) -> str:
+    """The stored form of a token's secret."""
+    return hashlib.sha256(secret.encode("ascii")).hexdigest()
+
+
+def new_token(
+    role: str, municipality: str | None, label: str, now: dt.datetime
+) -> tuple[str, TokenRecord]:
+    """A fresh token (to show once) and the record to store."""
+    if role not in ROLES:
+        raise TokenError(f"unknown role {role!r}; roles: {', '.join(ROLES)}")
+    if (role == "municipality") != (municipality is not None):
+        raise TokenError("a municipality token needs --municipality; other roles take none")
+    token_id = secrets.token_hex(6)
+    secret = secrets.token_urlsafe(32)
+    record = TokenRecord(
+        id=token_id,
+        hash=hash_secret(secret),
+        role=role,
+        municipality=municipality,
+        label=label,
+        created_at=now,
+        revoked_at=None,
+    )
+    return f"lks_{token_id}_{secret}", record
+
+
+def authenticate(store: Store, token: str) -> Principal | None:
+    """The principal of a valid, unrevoked token; None for anything else."""
+    match = _TOKEN.match(token)
+    if match is None:
+        return None
+    record = store.get_token(match.group(1))
+    # Compare even when there is no record, so timing does not tell which ids exist.
+    expected = record.hash if record is not None else hash_secret("x" * 43)
+    if not hmac.compare_digest(expected, hash_secret(match.group(2))):
+        return None
+    if record is None or not record.active:
+        return None
+    return Principal(record.id, record.role, record.municipality)
