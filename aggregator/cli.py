@@ -1,11 +1,430 @@
-"""The ``lekstat-server`` command line."""
+"""``lekstat-server``: the operator's and the statistician's command line.
+
+Every command is one short function whose docstring is its help text. Commands open the
+database named by ``--db`` or ``LEKSTAT_DB`` (default ``./lekstat.duckdb``); while a server
+holds that database, they are sent to it over its operator socket and run there.
+
+Exit codes: 0 done, 1 refused (for example a period that is already locked), 2 usage,
+3 failure (the database cannot be opened).
+"""
 
 from __future__ import annotations
 
+import argparse
+import csv
+import datetime as dt
+import io
+import os
 import sys
+import traceback
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TextIO
+
+from aggregator.auth import ROLES, TokenError, new_token
+from aggregator.config import DEFAULT_DB, Settings
+from aggregator.operator import forward, socket_path
+from aggregator.store import (
+    AlreadyLockedError,
+    AuditEntry,
+    DatabaseLocked,
+    Store,
+    StoreError,
+    TokenRecord,
+    iso,
+    utcnow,
+)
+from schemas.municipalities import load_register
+from schemas.periods import Period, PeriodError
+
+EXIT_OK, EXIT_REFUSED, EXIT_USAGE, EXIT_FAILURE = 0, 1, 2, 3
+
+ADMIN_TOKEN_FILE = "lekstat-admin-token.txt"  # noqa: S105 - a file name, not a secret
 
 
-def main(argv: list[str] | None = None) -> int:
+class CommandError(Exception):
+    """A refusal with a message for the user and an exit code."""
+
+    def __init__(self, message: str, code: int = EXIT_REFUSED) -> None:
+        super().__init__(message)
+        self.code = code
+
+
+@dataclass
+class Context:
+    """What a command needs: the database, where relative paths start, and its output."""
+
+    db_path: Path
+    cwd: Path
+    out: TextIO
+    err: TextIO
+    clock: Callable[[], dt.datetime] = utcnow
+    store_factory: Callable[[], Store] | None = None
+    _store: Store | None = field(default=None, repr=False)
+
+    def store(self) -> Store:
+        """The store (opened on first use)."""
+        if self._store is None:
+            factory = self.store_factory or (lambda: Store(self.db_path))
+            self._store = factory()
+        return self._store
+
+    def path(self, value: str | Path) -> Path:
+        """A path argument, relative to the caller's working directory."""
+        p = Path(value).expanduser()
+        return p if p.is_absolute() else self.cwd / p
+
+    def print(self, *parts: object) -> None:
+        """Write a line to the command's output."""
+        print(*parts, file=self.out)
+
+    def operator_audit(
+        self, action: str, target: str, outcome: str = "accepted", detail: str = ""
+    ) -> None:
+        """An audit line for a command-line change (role ``operator``)."""
+        self.store().audit(
+            AuditEntry(
+                at=utcnow(),
+                token_id=None,
+                role="operator",
+                method="CLI",
+                path="lekstat-server",
+                action=action,
+                target=target,
+                status=0 if outcome == "accepted" else 1,
+                outcome=outcome,
+                detail=detail,
+            )
+        )
+
+
+Handler = Callable[[argparse.Namespace, Context], int]
+
+# -- output helpers -----------------------------------------------------------------------
+
+
+def table(rows: Sequence[Sequence[object]], header: Sequence[str]) -> str:
+    """Rows as an aligned text table."""
+    cells = [[str(h) for h in header]] + [["" if v is None else str(v) for v in r] for r in rows]
+    widths = [max(len(r[i]) for r in cells) for i in range(len(header))]
+    lines = ["  ".join(c.ljust(w) for c, w in zip(r, widths, strict=True)).rstrip() for r in cells]
+    lines.insert(1, "  ".join("-" * w for w in widths))
+    return "\n".join(lines)
+
+
+def write_private(path: Path, text: str) -> None:
+    """Write ``text`` to a new file only its owner can read (mode 0600)."""
+    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    with os.fdopen(fd, "w", encoding="utf-8", newline="") as f:
+        f.write(text)
+
+
+# -- commands -----------------------------------------------------------------------------
+
+
+def cmd_init(args: argparse.Namespace, ctx: Context) -> int:
+    """Create (or upgrade) the database; write a first admin token if there is none."""
+    store = ctx.store()
+    ctx.print(f"database {ctx.db_path} (schema version {store.schema_version()})")
+    ensure_admin_token(ctx)
+    return EXIT_OK
+
+
+def ensure_admin_token(ctx: Context) -> Path | None:
+    """Create the first admin token and write it next to the database, if no admin exists."""
+    store = ctx.store()
+    if any(t.role == "admin" and t.active for t in store.list_tokens()):
+        return None
+    token, record = new_token("admin", None, "first admin token", ctx.clock())
+    target = ctx.db_path.resolve().with_name(ADMIN_TOKEN_FILE)
+    if target.exists():
+        target = target.with_name(f"lekstat-admin-token-{record.id}.txt")
+    write_private(target, token + "\n")
+    store.add_token(record)
+    ctx.operator_audit("create_token", "admin", detail=record.id)
+    ctx.print(f"first admin token written to {target} (readable only by you)")
+    return target
+
+
+def cmd_token_create(args: argparse.Namespace, ctx: Context) -> int:
+    """Issue a token; it is shown once, on the last line of the output."""
+    store = ctx.store()
+    now = ctx.clock()
+    if args.all_municipalities:
+        if args.role != "municipality" or not args.out:
+            raise CommandError("--all-municipalities needs --role municipality and --out FILE", 2)
+        out = ctx.path(args.out)
+        if out.exists():
+            raise CommandError(f"{out} exists; choose a new file (tokens are shown only once)")
+        records: list[TokenRecord] = []
+        lines = io.StringIO()
+        writer = csv.writer(lines, lineterminator="\n")
+        writer.writerow(["municipality", "token"])
+        for m in load_register().valid_in(now.year):
+            token, record = new_token("municipality", m.code, args.label or "onboarding", now)
+            records.append(record)
+            writer.writerow([m.code, token])
+        write_private(out, lines.getvalue())
+        store.add_tokens(records)
+        ctx.operator_audit("create_token", "municipality (all)", detail=f"{len(records)} tokens")
+        ctx.print(f"{len(records)} municipality tokens written to {out} (mode 0600)")
+        return EXIT_OK
+    municipality = args.municipality.strip().upper() if args.municipality else None
+    if municipality is not None and not load_register().is_valid(municipality, now.year):
+        raise CommandError(f"{municipality} is not a municipality in {now.year}")
+    try:
+        token, record = new_token(args.role, municipality, args.label or "", now)
+    except TokenError as exc:
+        raise CommandError(str(exc), EXIT_USAGE) from None
+    store.add_token(record)
+    ctx.operator_audit(
+        "create_token", f"{record.role} {municipality or ''}".strip(), detail=record.id
+    )
+    ctx.print(
+        f"token {record.id} ({record.role}{' ' + municipality if municipality else ''}); "
+        "store it now, it is not shown again:"
+    )
+    ctx.print(token)
+    return EXIT_OK
+
+
+def cmd_token_list(args: argparse.Namespace, ctx: Context) -> int:
+    """List tokens: id, role, municipality, label, created, revoked (never the secret)."""
+    tokens = ctx.store().list_tokens()
+    if not args.all:
+        tokens = [t for t in tokens if t.active]
+    rows = [
+        (t.id, t.role, t.municipality or "", t.label, iso(t.created_at), iso(t.revoked_at) or "")
+        for t in tokens
+    ]
+    ctx.print(table(rows, ["id", "role", "municipality", "label", "created", "revoked"]))
+    return EXIT_OK
+
+
+def cmd_token_revoke(args: argparse.Namespace, ctx: Context) -> int:
+    """Revoke a token by its id; it stops working at once."""
+    if not ctx.store().revoke_token(args.id, ctx.clock()):
+        raise CommandError(f"no active token with id {args.id}")
+    ctx.operator_audit("revoke_token", args.id)
+    ctx.print(f"token {args.id} revoked")
+    return EXIT_OK
+
+
+def cmd_period_lock(args: argparse.Namespace, ctx: Context) -> int:
+    """Lock a period: submissions and corrections for it are refused from now on."""
+    period = parse_period(args.period)
+    if period.is_future(ctx.clock().date()):
+        raise CommandError(f"{period} has not started and cannot be locked")
+    try:
+        lock = ctx.store().lock_period(str(period), ctx.clock(), "operator")
+    except AlreadyLockedError as exc:
+        raise CommandError(f"{period} was already locked at {iso(exc.lock.locked_at)}") from None
+    ctx.operator_audit("lock_period", str(period))
+    ctx.print(f"{lock.period} locked at {iso(lock.locked_at)}")
+    return EXIT_OK
+
+
+def cmd_period_list(args: argparse.Namespace, ctx: Context) -> int:
+    """List locked periods."""
+    rows = [(lock.period, iso(lock.locked_at), lock.locked_by) for lock in ctx.store().list_locks()]
+    ctx.print(table(rows, ["period", "locked_at", "locked_by"]))
+    return EXIT_OK
+
+
+def cmd_backup(args: argparse.Namespace, ctx: Context) -> int:
+    """Export the whole database to a new directory (DuckDB EXPORT DATABASE, Parquet)."""
+    target = ctx.path(args.directory)
+    if target.exists() and any(target.iterdir()):
+        raise CommandError(f"{target} is not empty; back up into a new directory")
+    ctx.store().backup(target)
+    ctx.operator_audit("backup", str(target))
+    ctx.print(f"backup written to {target}")
+    return EXIT_OK
+
+
+def cmd_restore(args: argparse.Namespace, ctx: Context) -> int:
+    """Restore a backup directory into a new database file (--db or LEKSTAT_DB)."""
+    source = ctx.path(args.directory)
+    try:
+        store = Store.restore(source, ctx.db_path)
+    except StoreError as exc:
+        raise CommandError(str(exc)) from None
+    ctx._store = store
+    ctx.operator_audit("restore", str(source))
+    ctx.print(f"restored {source} into {ctx.db_path} (schema version {store.schema_version()})")
+    return EXIT_OK
+
+
+def cmd_serve(args: argparse.Namespace, ctx: Context) -> int:
+    """Start the service (initialising the database on first start)."""
+    from aggregator.server import serve  # uvicorn is only needed here
+
+    return serve(ctx, host=args.host, port=args.port)
+
+
+def parse_period(text: str) -> Period:
+    """A period argument, or a usage error that says the right form."""
+    try:
+        return Period.parse(text)
+    except PeriodError as exc:
+        raise CommandError(exc.message_en, EXIT_USAGE) from None
+
+
+# -- parser -------------------------------------------------------------------------------
+
+#: Commands that never run over the operator channel.
+LOCAL_ONLY = frozenset({"serve", "restore", "demo"})
+
+
+def build_parser() -> argparse.ArgumentParser:
+    """The argument parser of ``lekstat-server``."""
+    parser = argparse.ArgumentParser(
+        prog="lekstat-server",
+        description="lekstat service, tokens, periods, budgets, releases and reports.",
+        epilog="Exit codes: 0 done, 1 refused, 2 usage, 3 failure. "
+        f"Database: --db, else LEKSTAT_DB, else ./{DEFAULT_DB}.",
+    )
+    parser.add_argument("--db", help="the database file (default: LEKSTAT_DB or ./lekstat.duckdb)")
+    sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+
+    def add(
+        name: str, handler: Handler, parent: argparse._SubParsersAction = sub
+    ) -> argparse.ArgumentParser:
+        doc = (handler.__doc__ or "").strip()
+        p = parent.add_parser(name, help=doc.splitlines()[0] if doc else None, description=doc)
+        p.set_defaults(handler=handler)
+        return p
+
+    add("init", cmd_init)
+    serve = add("serve", cmd_serve)
+    serve.add_argument("--host", default="127.0.0.1")
+    serve.add_argument("--port", type=int, default=8000)
+
+    token = sub.add_parser("token", help="issue, list and revoke tokens")
+    token_sub = token.add_subparsers(dest="token_command", required=True, metavar="ACTION")
+    create = add("create", cmd_token_create, token_sub)
+    create.add_argument("--role", required=True, choices=ROLES)
+    who = create.add_mutually_exclusive_group()
+    who.add_argument("--municipality", metavar="GMxxxx")
+    who.add_argument("--all-municipalities", action="store_true", help="one token per municipality")
+    create.add_argument("--out", help="CSV file for --all-municipalities (municipality,token)")
+    create.add_argument("--label", help="a note: who holds the token")
+    token_list = add("list", cmd_token_list, token_sub)
+    token_list.add_argument("--all", action="store_true", help="include revoked tokens")
+    revoke = add("revoke", cmd_token_revoke, token_sub)
+    revoke.add_argument("id")
+
+    period = sub.add_parser("period", help="lock periods")
+    period_sub = period.add_subparsers(dest="period_command", required=True, metavar="ACTION")
+    lock = add("lock", cmd_period_lock, period_sub)
+    lock.add_argument("period", help="e.g. 2026-Q1")
+    add("list", cmd_period_list, period_sub)
+
+    backup = add("backup", cmd_backup)
+    backup.add_argument("directory")
+    restore = add("restore", cmd_restore)
+    restore.add_argument("directory")
+
+    for extend in EXTENSIONS:
+        extend(sub, add)
+    return parser
+
+
+#: Functions that add more commands: ``extend(subparsers, add)``.
+EXTENSIONS: list[Callable[..., None]] = []
+
+
+def run(argv: Sequence[str], ctx: Context) -> int:
+    """Parse and run one command in ``ctx``; never raises at the user."""
+    parser = build_parser()
+    try:
+        args = parser.parse_args(list(argv))
+    except SystemExit as exc:  # argparse has printed the usage
+        return int(exc.code or 0)
+    try:
+        return int(args.handler(args, ctx))
+    except CommandError as exc:
+        print(f"lekstat-server: {exc}", file=ctx.err)
+        return exc.code
+    except DatabaseLocked:
+        raise
+    except StoreError as exc:
+        print(f"lekstat-server: {exc}", file=ctx.err)
+        return EXIT_FAILURE
+
+
+def run_captured(argv: list[str], cwd: str, store: Store) -> tuple[int, str, str]:
+    """Run a forwarded command inside the server, on its store; capture the output."""
+    out, err = io.StringIO(), io.StringIO()
+    ctx = Context(db_path=store.path, cwd=Path(cwd), out=out, err=err, _store=store)
+    try:
+        args = build_parser().parse_args(argv)
+        if args.command in LOCAL_ONLY:
+            print(f"lekstat-server: '{args.command}' cannot run while the server runs", file=err)
+            return EXIT_REFUSED, out.getvalue(), err.getvalue()
+        code = run(argv, ctx)
+    except SystemExit as exc:
+        code = int(exc.code or 0)
+    except Exception:
+        print(
+            f"lekstat-server: the command failed in the server: {traceback.format_exc(limit=1)}",
+            file=err,
+        )
+        code = EXIT_FAILURE
+    return code, out.getvalue(), err.getvalue()
+
+
+def main(argv: Sequence[str] | None = None) -> int:
     """Entry point of ``lekstat-server``."""
-    print("lekstat-server: the service is not built yet (see issue 3)", file=sys.stderr)
-    return 2
+    args_list = list(sys.argv[1:] if argv is None else argv)
+    # Everything lekstat-server writes — the database, its WAL, backups, token files — holds
+    # raw counts or secrets: readable by the owner only.
+    os.umask(0o077)
+    settings = Settings.from_env()
+    db_arg = _db_argument(args_list)
+    db_path = Path(db_arg) if db_arg else settings.db_path
+    ctx = Context(db_path=db_path, cwd=Path.cwd(), out=sys.stdout, err=sys.stderr)
+    try:
+        return run(args_list, ctx)
+    except DatabaseLocked:
+        sock = socket_path(db_path)
+        parsed = build_parser().parse_args(args_list)
+        if parsed.command in LOCAL_ONLY or not sock.exists():
+            print(
+                f"lekstat-server: {db_path} is in use by another process"
+                + ("" if sock.exists() else " (and it has no operator socket)"),
+                file=sys.stderr,
+            )
+            return EXIT_FAILURE
+        code, out, err = forward(sock, _without_db(args_list))
+        sys.stdout.write(out)
+        sys.stderr.write(err)
+        return code
+    finally:
+        if ctx._store is not None:
+            ctx._store.close()
+
+
+def _db_argument(argv: list[str]) -> str | None:
+    for i, arg in enumerate(argv):
+        if arg == "--db" and i + 1 < len(argv):
+            return argv[i + 1]
+        if arg.startswith("--db="):
+            return arg.split("=", 1)[1]
+    return None
+
+
+def _without_db(argv: list[str]) -> list[str]:
+    out, skip = [], False
+    for arg in argv:
+        if skip:
+            skip = False
+            continue
+        if arg == "--db":
+            skip = True
+            continue
+        if arg.startswith("--db="):
+            continue
+        out.append(arg)
+    return out
