@@ -1,0 +1,120 @@
+"""lekstat-server commands in-process (the end-to-end tests run them as real processes)."""
+
+from __future__ import annotations
+
+import stat
+from pathlib import Path
+
+import pytest
+
+from aggregator.cli import main
+from aggregator.store import Store
+
+
+def _run(db: Path, *args: str) -> int:
+    return main(["--db", str(db), *args])
+
+
+def test_cli_init_creates_the_database_and_one_admin_token(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    db = tmp_path / "x.duckdb"
+    assert _run(db, "init") == 0
+    out = capsys.readouterr().out
+    token_file = tmp_path / "lekstat-admin-token.txt"
+    assert f"written to {token_file}" in out
+    assert stat.S_IMODE(token_file.stat().st_mode) == 0o600
+    assert stat.S_IMODE(db.stat().st_mode) == 0o600
+    assert _run(db, "init") == 0  # a second init adds no second admin
+    assert "written to" not in capsys.readouterr().out
+    with Store(db) as store:
+        admins = [t for t in store.list_tokens() if t.role == "admin"]
+        assert len(admins) == 1
+        assert token_file.read_text().strip().split("_")[1] == admins[0].id
+
+
+def test_cli_token_create_prints_the_token_alone_on_the_last_line(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    db = tmp_path / "x.duckdb"
+    assert (
+        _run(
+            db,
+            "token",
+            "create",
+            "--role",
+            "municipality",
+            "--municipality",
+            "gm0363",
+            "--label",
+            "Jan",
+        )
+        == 0
+    )
+    last = capsys.readouterr().out.strip().splitlines()[-1]
+    assert last.startswith("lks_") and " " not in last
+    with Store(db) as store:
+        record = store.list_tokens()[0]
+        assert (record.role, record.municipality, record.label) == ("municipality", "GM0363", "Jan")
+        assert last.split("_")[2] not in record.hash
+
+
+@pytest.mark.parametrize(
+    ("args", "code", "message"),
+    [
+        (["token", "create", "--role", "municipality"], 2, "needs --municipality"),
+        (
+            ["token", "create", "--role", "analyst", "--municipality", "GM0363"],
+            2,
+            "needs --municipality",
+        ),
+        (
+            ["token", "create", "--role", "municipality", "--municipality", "GM9999"],
+            1,
+            "not a municipality",
+        ),
+        (
+            ["token", "create", "--role", "analyst", "--all-municipalities", "--out", "t.csv"],
+            2,
+            "--all-municipalities needs",
+        ),
+        (["token", "revoke", "nope"], 1, "no active token"),
+        (["period", "lock", "2026-5"], 2, "YYYY-Qn"),
+        (["period", "lock", "2099-Q1"], 1, "has not started"),
+        (["backup", "."], 1, "not empty"),
+    ],
+)
+def test_cli_refusals_have_a_message_and_an_exit_code(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], args: list[str], code: int, message: str
+) -> None:
+    (tmp_path / "something").write_text("x")
+    assert _run(tmp_path / "x.duckdb", *args) == code
+    assert message in capsys.readouterr().err
+
+
+def test_cli_usage_error_is_exit_2(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    assert _run(tmp_path / "x.duckdb", "token", "create") == 2
+    assert "--role" in capsys.readouterr().err
+
+
+def test_cli_lock_list_revoke_and_audit(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    db = tmp_path / "x.duckdb"
+    assert _run(db, "period", "lock", "2026-Q1") == 0
+    assert _run(db, "period", "lock", "2026-q1") == 1
+    assert _run(db, "period", "list") == 0
+    assert "2026-Q1" in capsys.readouterr().out
+    assert _run(db, "token", "create", "--role", "analyst") == 0
+    token_id = capsys.readouterr().out.strip().splitlines()[-1].split("_")[1]
+    assert _run(db, "token", "revoke", token_id) == 0
+    capsys.readouterr()
+    assert _run(db, "token", "list") == 0
+    assert token_id not in capsys.readouterr().out
+    assert _run(db, "token", "list", "--all") == 0
+    assert token_id in capsys.readouterr().out
+    with Store(db) as store:
+        actions = [(e.role, e.action, e.outcome) for e in store.audit_entries()]
+    assert actions == [
+        ("operator", "lock_period", "accepted"),
+        ("operator", "create_token", "accepted"),
+        ("operator", "revoke_token", "accepted"),
+    ]
