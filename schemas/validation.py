@@ -144,7 +144,7 @@ def validate_submission(
         submitter = _check_municipality_column(
             frame, municipality, parsed_period.year, register, issues
         )
-    if parsed_period is not None:
+    if parsed_period is not None and len(normalised):
         # With a known submitter the schema compares the column with it; without one, the
         # column was checked for consistency above.
         schema = build_schema(taxonomy.version, str(parsed_period), municipality)
