@@ -9,6 +9,7 @@ only after its transaction committed: acknowledged means durable.
 from __future__ import annotations
 
 import datetime as dt
+import io
 import json
 import threading
 import uuid
@@ -138,6 +139,19 @@ class IdempotencyConflictError(Exception):
         self.original = original
 
 
+class BudgetError(Exception):
+    """A budget change or a release that the year's budget does not allow."""
+
+    def __init__(self, year: int, total: float | None, spent: float, requested: float) -> None:
+        super().__init__(f"budget of {year} does not allow {requested}")
+        self.year, self.total, self.spent, self.requested = year, total, spent, requested
+
+    @property
+    def remaining(self) -> float:
+        """What is left of the year's budget (0 without a budget)."""
+        return max(0.0, (self.total or 0.0) - self.spent)
+
+
 class AlreadyLockedError(Exception):
     """The period was locked before."""
 
@@ -260,6 +274,40 @@ class CompletenessRow:
     nil_return: bool
     first_late: bool
 
+
+@dataclass(frozen=True)
+class LedgerEntry:
+    """One release's spending from a year's budget."""
+
+    release_id: str
+    year: int
+    rho: float
+    created_at: dt.datetime
+
+
+@dataclass(frozen=True)
+class Budget:
+    """A data year's privacy budget (zCDP rho): total, spent by releases, and the ledger."""
+
+    year: int
+    total_rho: float | None
+    set_at: dt.datetime | None
+    set_by: str | None
+    ledger: tuple[LedgerEntry, ...]
+
+    @property
+    def spent_rho(self) -> float:
+        """The sum of the ledger."""
+        return float(sum(e.rho for e in self.ledger))
+
+    @property
+    def remaining_rho(self) -> float:
+        """What is left (0 when no budget has been set)."""
+        return max(0.0, (self.total_rho or 0.0) - self.spent_rho)
+
+
+#: Tolerance for comparing sums of rho (floating point), far below any meaningful budget.
+RHO_EPSILON = 1e-12
 
 _SUBMISSION_COLUMNS = (
     "id, municipality, period, version, nil_return, row_count, total, sha256, "
@@ -621,6 +669,104 @@ class Store:
             [limit],
         )
         return [AuditEntry(*r) for r in rows]
+
+    # -- budgets and releases ---------------------------------------------------------------
+
+    def get_budget(self, year: int) -> Budget:
+        """The budget of ``year`` with its ledger (total None when none was set)."""
+        row = self._rows("SELECT total_rho, set_at, set_by FROM budgets WHERE year = ?", [year])
+        ledger = self._rows(
+            "SELECT release_id, year, rho, created_at FROM ledger WHERE year = ? "
+            "ORDER BY created_at, release_id",
+            [year],
+        )
+        total, set_at, set_by = row[0] if row else (None, None, None)
+        return Budget(year, total, set_at, set_by, tuple(LedgerEntry(*e) for e in ledger))
+
+    def list_budgets(self) -> list[Budget]:
+        """Every year with a budget or spending."""
+        years = self._rows("SELECT year FROM budgets UNION SELECT year FROM ledger ORDER BY year")
+        return [self.get_budget(int(y)) for (y,) in years]
+
+    def set_budget(self, year: int, total_rho: float, at: dt.datetime, by: str) -> Budget:
+        """Set the year's total; refused (:class:`BudgetError`) below what is already spent."""
+        with self.transaction() as cur:
+            spent_row = cur.execute(
+                "SELECT coalesce(sum(rho), 0) FROM ledger WHERE year = ?", [year]
+            ).fetchone()
+            spent = float(spent_row[0]) if spent_row else 0.0
+            if total_rho + RHO_EPSILON < spent:
+                raise BudgetError(year, total_rho, spent, 0.0)
+            cur.execute(
+                "INSERT OR REPLACE INTO budgets VALUES (?, ?, ?, ?)", [year, total_rho, at, by]
+            )
+        return self.get_budget(year)
+
+    def add_release(
+        self,
+        *,
+        year: int,
+        quarter: int | None,
+        rho: float,
+        created_at: dt.datetime,
+        created_by: str,
+        metadata: dict[str, Any],
+        tables: dict[str, pd.DataFrame],
+    ) -> str:
+        """Store a release, its tables and its ledger entry in one transaction; return its id.
+
+        The budget is checked again inside the transaction: whatever happened before, the
+        ledger of a year can never add up to more than its total.
+        """
+        with self.transaction() as cur:
+            row = cur.execute("SELECT total_rho FROM budgets WHERE year = ?", [year]).fetchone()
+            total = float(row[0]) if row else None
+            spent_row = cur.execute(
+                "SELECT coalesce(sum(rho), 0) FROM ledger WHERE year = ?", [year]
+            ).fetchone()
+            spent = float(spent_row[0]) if spent_row else 0.0
+            if total is None or spent + rho > total + RHO_EPSILON:
+                raise BudgetError(year, total, spent, rho)
+            prefix = f"{year}-Q{quarter}" if quarter else f"{year}"
+            n_row = cur.execute(
+                "SELECT count(*) FROM releases WHERE year = ? AND quarter IS NOT DISTINCT FROM ?",
+                [year, quarter],
+            ).fetchone()
+            release_id = f"{prefix}-r{int(n_row[0]) + 1 if n_row else 1}"
+            full = {**metadata, "id": release_id}
+            cur.execute(
+                "INSERT INTO releases VALUES (?, ?, ?, ?, ?, ?, ?)",
+                [release_id, year, quarter, rho, created_at, created_by, self.dumps(full)],
+            )
+            cur.execute(
+                "INSERT INTO ledger VALUES (?, ?, ?, ?)", [release_id, year, rho, created_at]
+            )
+            for position, (name, frame) in enumerate(tables.items()):
+                cur.execute(
+                    "INSERT INTO release_tables VALUES (?, ?, ?, ?)",
+                    [release_id, name, position, frame.to_json(orient="split", index=False)],
+                )
+        return release_id
+
+    def list_releases(self, year: int | None = None) -> list[dict[str, Any]]:
+        """Release metadata, oldest first (optionally of one data year)."""
+        where, params = ("WHERE year = ?", [year]) if year is not None else ("", [])
+        rows = self._rows(f"SELECT metadata FROM releases {where} ORDER BY created_at, id", params)
+        return [json.loads(r[0]) for r in rows]
+
+    def get_release(self, release_id: str) -> dict[str, Any] | None:
+        """One release's metadata."""
+        rows = self._rows("SELECT metadata FROM releases WHERE id = ?", [release_id])
+        return json.loads(rows[0][0]) if rows else None
+
+    def release_table(self, release_id: str, name: str) -> pd.DataFrame | None:
+        """One published table of a release."""
+        rows = self._rows(
+            "SELECT data FROM release_tables WHERE release_id = ? AND name = ?", [release_id, name]
+        )
+        if not rows:
+            return None
+        return pd.read_json(io.StringIO(rows[0][0]), orient="split", dtype=False)
 
     # -- backup -----------------------------------------------------------------------------
 
