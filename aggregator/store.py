@@ -330,6 +330,8 @@ class Store:
                 ) from exc
             raise StoreError(str(exc)) from exc
         self._lock = threading.RLock()
+        #: Serialises releases: the budget check, the noise and the write happen as one step.
+        self.release_lock = threading.Lock()
         self._closed = False
         self.migrate()
 
@@ -455,31 +457,34 @@ class Store:
         period = str(submission.period)
         sha256 = submission.sha256()
         with self.transaction() as cur:
-            # One round trip for the three facts the decision needs (DuckDB's cost is per
-            # statement): the version stored under this key, the lock, the next version.
+            # One round trip for the facts the decision needs (DuckDB's cost is per
+            # statement): a version stored under this key with other content (a conflict),
+            # the latest version if it was stored under this key (a replay), the lock, and
+            # the next version number.
             facts = cur.execute(
                 """
                 SELECT
-                    (SELECT id FROM submissions WHERE municipality = $m AND idempotency_key = $k),
+                    (SELECT min(id) FROM submissions WHERE municipality = $m
+                     AND idempotency_key = $k AND (sha256 <> $h OR period <> $p)),
+                    (SELECT arg_max(id, version) FILTER (WHERE TRUE) FROM submissions
+                     WHERE municipality = $m AND period = $p
+                     HAVING arg_max(idempotency_key, version) = $k),
                     (SELECT locked_at FROM period_locks WHERE period = $p),
                     (SELECT coalesce(max(version), 0) + 1 FROM submissions
                      WHERE municipality = $m AND period = $p)
                 """,
-                {"m": municipality, "k": idempotency_key, "p": period},
+                {"m": municipality, "k": idempotency_key, "p": period, "h": sha256},
             ).fetchone()
             assert facts is not None
-            replay_id, locked_at, next_version = facts
-            # A replay of an accepted request returns its receipt, even after a lock: it
-            # changes nothing, and the client may simply not have seen the first answer.
+            conflict_id, replay_id, locked_at, next_version = facts
+            if conflict_id is not None:
+                raise IdempotencyConflictError(self._record(cur, conflict_id))
+            # The key names "make this content the current version": when the latest version
+            # was stored under it, the request is a retry and gets the original receipt (even
+            # after a lock: it changes nothing). When a newer version replaced it, the same
+            # content again is a correction back to it, and becomes a new version.
             if replay_id is not None:
-                row = cur.execute(
-                    f"SELECT {_SUBMISSION_COLUMNS} FROM submissions WHERE id = ?", [replay_id]
-                ).fetchone()
-                assert row is not None
-                original = SubmissionRecord(*row)
-                if original.sha256 != sha256 or original.period != period:
-                    raise IdempotencyConflictError(original)
-                return original, True
+                return self._record(cur, replay_id), True
             if locked_at is not None:
                 lock = cur.execute(
                     "SELECT period, locked_at, locked_by FROM period_locks WHERE period = ?",
@@ -511,6 +516,14 @@ class Store:
         return record, False
 
     @staticmethod
+    def _record(cur: duckdb.DuckDBPyConnection, submission_id: str) -> SubmissionRecord:
+        row = cur.execute(
+            f"SELECT {_SUBMISSION_COLUMNS} FROM submissions WHERE id = ?", [submission_id]
+        ).fetchone()
+        assert row is not None
+        return SubmissionRecord(*row)
+
+    @staticmethod
     def _insert_rows(
         cur: duckdb.DuckDBPyConnection, submission_id: str, rows: pd.DataFrame
     ) -> None:
@@ -539,14 +552,15 @@ class Store:
         finally:
             cur.unregister("incoming_rows")
 
-    def find_by_idempotency_key(self, municipality: str, key: str) -> SubmissionRecord | None:
-        """The version stored under ``key`` for ``municipality``, if any."""
+    def replay_of(self, municipality: str, period: str, key: str) -> SubmissionRecord | None:
+        """The latest version of ``municipality`` and ``period`` if it was stored under ``key``."""
         rows = self._rows(
-            f"SELECT {_SUBMISSION_COLUMNS} FROM submissions "
-            "WHERE municipality = ? AND idempotency_key = ?",
-            [municipality, key],
+            f"SELECT {_SUBMISSION_COLUMNS} FROM submissions WHERE municipality = ? AND period = ? "
+            "ORDER BY version DESC LIMIT 1",
+            [municipality, period],
         )
-        return SubmissionRecord(*rows[0]) if rows else None
+        record = SubmissionRecord(*rows[0]) if rows else None
+        return record if record is not None and record.idempotency_key == key else None
 
     def get_submission(self, submission_id: str) -> SubmissionRecord | None:
         """A stored version by id."""

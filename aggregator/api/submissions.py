@@ -172,7 +172,7 @@ def _accept(
     assert municipality is not None
     lock = store.get_lock(str(period))
     if lock is not None and not (
-        idempotency_key and store.find_by_idempotency_key(municipality, idempotency_key)
+        idempotency_key and store.replay_of(municipality, str(period), idempotency_key)
     ):
         raise locked_error(lock)  # before validation: nothing can be done about the data
     result = validate_submission(table, period, municipality, nil_return, today=now.date())

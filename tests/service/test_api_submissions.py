@@ -364,3 +364,18 @@ def test_submission_replay_after_the_lock_still_returns_the_receipt(service: Ser
         headers=service.headers("own", **{"Idempotency-Key": "after"}),
     )
     assert new_key.status_code == 409 and new_key.json()["error"]["code"] == "period_locked"
+
+
+def test_submission_correcting_back_to_earlier_content_is_a_new_version(service: Service) -> None:
+    # Clients derive the key from the content, so A, B, A again must not replay version 1.
+    a = service.headers("own", **{"Idempotency-Key": "content-A"})
+    b = service.headers("own", **{"Idempotency-Key": "content-B"})
+    v1 = service.client.post("/api/v1/submissions", json=body(count=1), headers=a)
+    v2 = service.client.post("/api/v1/submissions", json=body(count=2), headers=b)
+    v3 = service.client.post("/api/v1/submissions", json=body(count=1), headers=a)
+    assert [r.status_code for r in (v1, v2, v3)] == [201, 201, 201]
+    assert [r.json()["version"] for r in (v1, v2, v3)] == [1, 2, 3]
+    again = service.client.post("/api/v1/submissions", json=body(count=1), headers=a)
+    assert again.status_code == 200 and again.json() == v3.json()
+    latest = service.store.latest_rows(["2026-Q3"])
+    assert latest["count"].tolist() == [1]
