@@ -73,22 +73,16 @@ def test_client_submit_sends_canonical_rows_with_idempotency_key(
     assert got.verified is True
 
 
-def test_client_submit_same_content_twice_sends_the_same_key(
+def test_client_submit_same_content_written_differently_sends_the_same_key(
     server: FakeServer, make_client: MakeClient, valid_csv: Path, tmp_path: Path
 ) -> None:
     server.on("POST", SUBMISSIONS, accept_submission)
-    reordered = tmp_path / "other.csv"
-    lines = VALID_CSV.splitlines()
-    reordered.write_text(
-        ";".join(lines[0].split(","))
-        + "\n"
-        + "\n".join(";".join(line.split(",")) for line in reversed(lines[1:]))
-        + "\n",
-        encoding="utf-8",
-    )
+    header, *rows = VALID_CSV.lower().splitlines()  # lower-case codes, rows reversed, ';'
+    other = tmp_path / "other.csv"
+    other.write_text("\n".join(line.replace(",", ";") for line in [header, *rows[::-1]]) + "\n")
     client = make_client()
     client.submit(valid_csv, PERIOD)
-    client.submit(reordered, PERIOD)
+    client.submit(other, PERIOD)
     keys = {r.headers["Idempotency-Key"] for r in server.to("POST", SUBMISSIONS)}
     assert len(keys) == 1
 

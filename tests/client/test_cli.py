@@ -7,6 +7,7 @@ import stat
 from pathlib import Path
 
 import httpx
+import pandas as pd
 import pytest
 
 from client import cli
@@ -413,8 +414,6 @@ def test_cli_figures_csv_to_a_file(
     assert run(release_server, sleeps, "figures", "r1", "--table", "totals", "--out", str(out)) == 0
     data = out.read_bytes()
     assert data.startswith(b"\xef\xbb\xbfstage,stage_label,")
-    import pandas as pd
-
     frame = pd.read_csv(out, encoding="utf-8-sig")
     assert frame["estimate"].tolist() == [40, 0] and frame["unreliable"].tolist() == [False, True]
 

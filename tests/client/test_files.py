@@ -137,7 +137,7 @@ def test_read_missing_file_raises_os_error(tmp_path: Path) -> None:
     ("value", "text"),
     [(None, ""), (3.0, "3"), (3, "3"), (2.5, "2.5"), (True, "true"), (" FT01 ", " FT01 ")],
 )
-def test_cell_text(value: object, text: str) -> None:
+def test_cell_text_is_what_excel_shows(value: object, text: str) -> None:
     assert cell_text(value) == text
 
 
