@@ -23,10 +23,12 @@ import pandas as pd
 from schemas.issues import Issue
 from schemas.reading import RawTable, canonical_columns, from_rows, read_csv
 from schemas.taxonomy import Code, Lang, Taxonomy, load_taxonomy
+from schemas.validation import MAX_COUNT
 
 if TYPE_CHECKING:
     from openpyxl import Workbook
     from openpyxl.cell.cell import Cell
+    from openpyxl.worksheet.datavalidation import DataValidation
     from openpyxl.worksheet.worksheet import Worksheet
 
 TemplateFormat = Literal["csv", "xlsx"]
@@ -314,9 +316,7 @@ def excel_template(lang: Lang = "nl", taxonomy: Taxonomy | None = None) -> Workb
 def _fill_data_sheet(sheet: Worksheet, lists: Worksheet, taxonomy: Taxonomy, lang: Lang) -> None:
     from openpyxl.styles import Font
     from openpyxl.utils import get_column_letter
-    from openpyxl.worksheet.datavalidation import DataValidation
 
-    last = TEMPLATE_ROWS + 1
     for index, column in enumerate(canonical_columns(taxonomy), start=1):
         letter = get_column_letter(index)
         _set_text(sheet.cell(1, index), column).font = Font(bold=True)
@@ -328,48 +328,53 @@ def _fill_data_sheet(sheet: Worksheet, lists: Worksheet, taxonomy: Taxonomy, lan
             _set_text(lists.cell(1, index), column)
             for row, entry in enumerate(entries, start=2):
                 _set_text(lists.cell(row, index), entry)
-            source = f"{LISTS_SHEET}!${letter}$2:${letter}${len(entries) + 1}"
-            check = DataValidation(
+            width = max(len(e) for e in entries) + 2
+            lists.column_dimensions[letter].width = width
+            check = _validation(
+                column,
+                f"{dimension.label('nl')} / {dimension.label('en')}",
+                "Onbekende code / Unknown code",
+                "Kies een code uit de lijst (de code alleen mag ook). / "
+                "Pick a code from the list (the code alone works too).",
                 type="list",
-                formula1=source,
-                allow_blank=True,
-                showErrorMessage=True,
-                errorStyle="warning",
-                errorTitle=_cut("Onbekende code / Unknown code", 32),
-                error=_cut(
-                    "Kies een code uit de lijst (de code alleen mag ook). / "
-                    "Pick a code from the list (the code alone works too).",
-                    255,
-                ),
-                showInputMessage=True,
-                promptTitle=_cut(column, 32),
-                prompt=_cut(f"{dimension.label('nl')} / {dimension.label('en')}", 255),
+                formula1=f"{LISTS_SHEET}!${letter}$2:${letter}${len(entries) + 1}",
+                errorStyle="warning",  # typing the bare code is fine too
             )
-            sheet.column_dimensions[letter].width = max(len(e) for e in entries) + 2
-            lists.column_dimensions[letter].width = max(len(e) for e in entries) + 2
         else:
-            check = DataValidation(
+            width = 12
+            nl, en = f"{MAX_COUNT:,}".replace(",", "."), f"{MAX_COUNT:,}"
+            check = _validation(
+                column,
+                f"Aantal incidenten, 0–{nl} / Number of incidents, 0–{en}",
+                "Geen geldig aantal / Not a valid count",
+                f"Een aantal is een geheel getal van 0 tot en met {nl}. / "
+                f"A count is a whole number from 0 to {en}.",
                 type="whole",
                 operator="between",
                 formula1="0",
-                formula2="10000",
-                allow_blank=True,
-                showErrorMessage=True,
+                formula2=str(MAX_COUNT),
                 errorStyle="stop",
-                errorTitle=_cut("Geen geldig aantal / Not a valid count", 32),
-                error=_cut(
-                    "Een aantal is een geheel getal van 0 tot en met 10.000. / "
-                    "A count is a whole number from 0 to 10,000.",
-                    255,
-                ),
-                showInputMessage=True,
-                promptTitle=_cut(column, 32),
-                prompt="Aantal incidenten, 0–10.000 / Number of incidents, 0–10,000",
             )
-            sheet.column_dimensions[letter].width = 12
-        check.add(f"{letter}2:{letter}{last}")
+        sheet.column_dimensions[letter].width = width
+        check.add(f"{letter}2:{letter}{TEMPLATE_ROWS + 1}")
         sheet.add_data_validation(check)
     sheet.freeze_panes = "A2"
+
+
+def _validation(column: str, prompt: str, title: str, error: str, **kind: str) -> DataValidation:
+    """A cell check with its prompt and error text (Excel allows 32 and 255 characters)."""
+    from openpyxl.worksheet.datavalidation import DataValidation
+
+    return DataValidation(
+        allow_blank=True,
+        showInputMessage=True,
+        promptTitle=_cut(column, 32),
+        prompt=_cut(prompt, 255),
+        showErrorMessage=True,
+        errorTitle=_cut(title, 32),
+        error=_cut(error, 255),
+        **kind,
+    )
 
 
 def _fill_explanation(sheet: Worksheet, taxonomy: Taxonomy) -> None:
