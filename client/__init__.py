@@ -1,1 +1,49 @@
-"""The lekstat client: the Python API and the ``lekstat`` command line."""
+"""The lekstat client: the Python API and the ``lekstat`` command line.
+
+>>> from client import Client
+>>> with Client.from_config() as lekstat:  # doctest: +SKIP
+...     figures = lekstat.figures("2026-1", "function_type")
+
+The client never imports the aggregator, duckdb, opendp, fastapi or uvicorn (a test checks), so
+``pip install 'lekstat[client]'`` stays small.
+"""
+
+from client.api import Client, Identity, Receipt, figures_frame, validate
+from client.config import DEFAULT_URL, Settings, load_settings, save_settings
+from client.errors import (
+    AuthenticationError,
+    ConfigError,
+    InvalidDataError,
+    LekstatError,
+    NetworkError,
+    PermissionDeniedError,
+    RefusedError,
+    ResponseError,
+    ServerError,
+)
+from client.files import excel_template, read_table, write_csv, write_template
+
+__all__ = [
+    "DEFAULT_URL",
+    "AuthenticationError",
+    "Client",
+    "ConfigError",
+    "Identity",
+    "InvalidDataError",
+    "LekstatError",
+    "NetworkError",
+    "PermissionDeniedError",
+    "Receipt",
+    "RefusedError",
+    "ResponseError",
+    "ServerError",
+    "Settings",
+    "excel_template",
+    "figures_frame",
+    "load_settings",
+    "read_table",
+    "save_settings",
+    "validate",
+    "write_csv",
+    "write_template",
+]

@@ -1,0 +1,528 @@
+"""The Python API: :class:`Client` talks to a lekstat server for municipalities and analysts.
+
+>>> with Client.from_config() as lekstat:  # doctest: +SKIP
+...     receipt = lekstat.submit("aantallen.xlsx", "2026-Q1")
+...     figures = lekstat.figures(lekstat.releases()[-1]["id"], "function_type")
+
+Submissions are validated offline with the same function the server uses before anything is
+sent; invalid data raises :class:`~client.errors.InvalidDataError` and never leaves the machine.
+Uploads carry an ``Idempotency-Key`` (the SHA-256 of the canonical content, period and
+municipality), so a retried upload returns the original receipt instead of a second version.
+"""
+
+from __future__ import annotations
+
+import math
+import os
+import time
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass, replace
+from importlib import metadata
+from types import TracebackType
+from typing import Any
+from urllib.parse import quote
+
+import httpx
+import pandas as pd
+
+from client.config import check_url, load_settings
+from client.errors import (
+    AuthenticationError,
+    InvalidDataError,
+    LekstatError,
+    NetworkError,
+    PermissionDeniedError,
+    RefusedError,
+    ResponseError,
+    ServerError,
+)
+from client.files import read_table
+from client.i18n import Lang, pick
+from schemas.periods import Period
+from schemas.reading import RawTable, from_frame
+from schemas.submission import Submission
+from schemas.tables import code_label
+from schemas.validation import ValidationResult, validate_submission
+
+#: What :meth:`Client.validate` and :meth:`Client.submit` accept: a file path or a DataFrame.
+SubmissionData = str | os.PathLike[str] | pd.DataFrame | RawTable
+
+#: The columns of a published table after its dimensions (and their labels).
+FIGURE_COLUMNS = ("estimate", "std_error", "ci_low", "ci_high", "unreliable")
+_FIGURE_TYPES = {
+    "estimate": "int64",
+    "std_error": "float64",
+    "ci_low": "int64",
+    "ci_high": "int64",
+    "unreliable": "bool",
+}
+
+DEFAULT_TIMEOUT = 30.0
+DEFAULT_RETRIES = 3
+#: The first wait between attempts, in seconds; it doubles after every retry.
+DEFAULT_BACKOFF = 0.5
+MAX_BACKOFF = 30.0
+#: A ``Retry-After`` longer than this, in seconds, is not waited for: the error is raised.
+MAX_RETRY_AFTER = 120.0
+
+
+def _user_agent() -> str:
+    try:
+        return f"lekstat-client/{metadata.version('lekstat')}"
+    except metadata.PackageNotFoundError:
+        return "lekstat-client"
+
+
+@dataclass(frozen=True)
+class Identity:
+    """Who a token belongs to (``GET /api/v1/me``)."""
+
+    token_id: str
+    role: str
+    municipality: str | None
+    municipality_name: str | None
+
+    @classmethod
+    def from_json(cls, body: Mapping[str, Any]) -> Identity:
+        """Build from the server's JSON."""
+        return cls(
+            token_id=str(body["token_id"]),
+            role=str(body["role"]),
+            municipality=_optional_str(body.get("municipality")),
+            municipality_name=_optional_str(body.get("municipality_name")),
+        )
+
+
+@dataclass(frozen=True)
+class Receipt:
+    """The server's receipt for a submission (or, for a dry run, what it would have been).
+
+    ``replayed`` is true when the server returned the original receipt for a retried upload;
+    ``sent_sha256`` is the SHA-256 the client computed, so ``verified`` can compare the two.
+    ``records`` holds the submitted rows when the receipt came from :meth:`Client.submission`.
+    """
+
+    id: str | None
+    municipality: str | None
+    period: str
+    version: int | None
+    nil_return: bool
+    rows: int
+    total: int
+    sha256: str
+    taxonomy_version: str | None
+    received_at: str | None
+    late: bool
+    replayed: bool = False
+    dry_run: bool = False
+    records: tuple[dict[str, Any], ...] | None = None
+    sent_sha256: str | None = None
+
+    @property
+    def verified(self) -> bool | None:
+        """Whether the server's SHA-256 equals the client's (``None`` if not known)."""
+        return None if self.sent_sha256 is None else self.sent_sha256 == self.sha256
+
+    @classmethod
+    def from_json(cls, body: Mapping[str, Any], *, replayed: bool = False) -> Receipt:
+        """Build from the server's JSON; ``rows`` may be a count or the list of rows."""
+        rows = body.get("rows", 0)
+        records = tuple(dict(r) for r in rows) if isinstance(rows, list) else None
+        return cls(
+            id=_optional_str(body.get("id")),
+            municipality=_optional_str(body.get("municipality")),
+            period=str(body["period"]),
+            version=None if body.get("version") is None else int(body["version"]),
+            nil_return=bool(body.get("nil_return", False)),
+            rows=len(records) if records is not None else int(rows),
+            total=int(body.get("total", 0)),
+            sha256=str(body["sha256"]),
+            taxonomy_version=_optional_str(body.get("taxonomy_version")),
+            received_at=_optional_str(body.get("received_at")),
+            late=bool(body.get("late", False)),
+            replayed=replayed,
+            dry_run=bool(body.get("dry_run", False)),
+            records=records,
+        )
+
+
+def _optional_str(value: Any) -> str | None:
+    return None if value is None else str(value)
+
+
+class Client:
+    """A client of one lekstat server, with one token.
+
+    ``transport`` replaces the network (``httpx.MockTransport`` in tests); ``sleep`` replaces
+    :func:`time.sleep` between retries. Use it as a context manager, or call :meth:`close`.
+    """
+
+    def __init__(
+        self,
+        url: str,
+        token: str | None,
+        *,
+        transport: httpx.BaseTransport | None = None,
+        timeout: float = DEFAULT_TIMEOUT,
+        retries: int = DEFAULT_RETRIES,
+        lang: Lang = "nl",
+        backoff: float = DEFAULT_BACKOFF,
+        sleep: Callable[[float], None] = time.sleep,
+    ) -> None:
+        if retries < 0:
+            raise ValueError("retries must be 0 or more")
+        self.url = check_url(url, lang)
+        self.lang: Lang = lang
+        self.retries = retries
+        self.backoff = backoff
+        self._sleep = sleep
+        self._identity: Identity | None = None
+        headers = {
+            "Accept": "application/json",
+            "Accept-Language": lang,
+            "User-Agent": _user_agent(),
+        }
+        if token:
+            headers["Authorization"] = f"Bearer {token}"
+        self._http = httpx.Client(
+            base_url=self.url,
+            headers=headers,
+            transport=transport,
+            timeout=httpx.Timeout(timeout, connect=min(timeout, 10.0)),
+            follow_redirects=False,
+        )
+
+    @classmethod
+    def from_config(cls, **kwargs: Any) -> Client:
+        """A client with the URL and token of ``lekstat login`` or ``LEKSTAT_URL``/``_TOKEN``."""
+        settings = load_settings(lang=kwargs.get("lang", "nl"))
+        return cls(settings.url, settings.token, **kwargs)
+
+    def __enter__(self) -> Client:
+        return self
+
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        self.close()
+
+    def close(self) -> None:
+        """Close the connections."""
+        self._http.close()
+
+    # -- offline ---------------------------------------------------------------------------
+
+    def validate(
+        self,
+        data: SubmissionData | None,
+        period: str | Period,
+        municipality: str | None = None,
+        nil_return: bool = False,
+    ) -> ValidationResult:
+        """Validate a file or DataFrame offline, exactly as :meth:`submit` would; sends nothing."""
+        return validate(data, period, municipality, nil_return)
+
+    # -- municipalities --------------------------------------------------------------------
+
+    def me(self) -> Identity:
+        """Who the token belongs to: role and, for a municipality, its code and name."""
+        identity = self._parse(Identity.from_json, self._get("/api/v1/me"))
+        self._identity = identity
+        return identity
+
+    def submit(
+        self, data: SubmissionData, period: str | Period, *, dry_run: bool = False
+    ) -> Receipt:
+        """Validate offline, then upload; the receipt, or :class:`InvalidDataError` with issues."""
+        return self._submit(_table(data), period, nil_return=False, dry_run=dry_run)
+
+    def submit_nil(self, period: str | Period, *, dry_run: bool = False) -> Receipt:
+        """Report a quarter without incidents (a nil return); returns the receipt."""
+        return self._submit(None, period, nil_return=True, dry_run=dry_run)
+
+    def submissions(self, period: str | Period | None = None) -> list[Receipt]:
+        """The receipts of the token's submissions (every version), optionally of one period."""
+        params = None if period is None else {"period": str(Period.parse(period))}
+        body = self._get("/api/v1/submissions", params=params)
+        return self._parse(lambda b: [Receipt.from_json(r) for r in b["submissions"]], body)
+
+    def submission(self, submission_id: str | int) -> Receipt:
+        """One submission's receipt, with its rows for the municipality that sent it."""
+        body = self._get(f"/api/v1/submissions/{_segment(submission_id)}")
+        return self._parse(Receipt.from_json, body)
+
+    # -- statisticians and analysts --------------------------------------------------------
+
+    def completeness(self, period: str | Period) -> dict[str, Any]:
+        """Who submitted for ``period``: a summary and one entry per municipality."""
+        return self._get("/api/v1/completeness", params={"period": str(Period.parse(period))})
+
+    def releases(self) -> list[dict[str, Any]]:
+        """The metadata of every release, as the server sends it."""
+        return self._parse(lambda b: list(b["releases"]), self._get("/api/v1/releases"))
+
+    def release(self, release_id: str | int) -> dict[str, Any]:
+        """One release's metadata, including its ``tables``."""
+        return self._get(f"/api/v1/releases/{_segment(release_id)}")
+
+    def figures(self, release_id: str | int, table: str) -> pd.DataFrame:
+        """A released table: dimension codes and labels, estimate, std_error, ci_low/high, flag."""
+        path = f"/api/v1/releases/{_segment(release_id)}/tables/{_segment(table)}"
+        body = self._get(path, params={"format": "json"})
+        return self._parse(lambda b: figures_frame(b, self.lang), body)
+
+    # -- internals -------------------------------------------------------------------------
+
+    def _submit(
+        self, table: RawTable | None, period: str | Period, *, nil_return: bool, dry_run: bool
+    ) -> Receipt:
+        # Offline first, so invalid data is reported without the network; then again with the
+        # token's municipality, which a municipality column in the file must match.
+        submission = self._valid(table, period, None, nil_return)
+        identity = self._identity or self.me()
+        if identity.municipality is not None:
+            submission = self._valid(table, period, identity.municipality, nil_return)
+        body: dict[str, Any] = {
+            "period": str(submission.period),
+            "nil_return": nil_return,
+            "rows": submission.records(),
+        }
+        if submission.municipality is not None:
+            body["municipality"] = submission.municipality
+        key = submission.sha256()
+        # A dry run stores nothing, so it carries no key: the server must not remember a dry
+        # run's answer for the real upload that follows.
+        response = self._request(
+            "POST",
+            "/api/v1/submissions",
+            json=body,
+            params={"dry_run": "true"} if dry_run else None,
+            headers=None if dry_run else {"Idempotency-Key": key},
+        )
+        replayed = response.headers.get("Idempotent-Replayed", "").lower() == "true"
+        receipt = self._parse(
+            lambda b: Receipt.from_json(b, replayed=replayed), _json(response, self.lang)
+        )
+        return replace(receipt, sent_sha256=key, dry_run=receipt.dry_run or dry_run)
+
+    def _valid(
+        self,
+        table: RawTable | None,
+        period: str | Period,
+        municipality: str | None,
+        nil_return: bool,
+    ) -> Submission:
+        result = validate_submission(table, period, municipality, nil_return)
+        if result.submission is None or not result.ok:
+            issues = result.records(self.lang)
+            n = len(issues)
+            raise InvalidDataError(
+                pick(
+                    self.lang,
+                    f"de gegevens zijn niet geldig ({n} {'probleem' if n == 1 else 'problemen'});"
+                    " er is niets verstuurd",
+                    f"the data is not valid ({n} problem{'' if n == 1 else 's'}); nothing was sent",
+                ),
+                issues,
+            )
+        return result.submission
+
+    def _get(self, path: str, params: Mapping[str, str] | None = None) -> dict[str, Any]:
+        return _json(self._request("GET", path, params=params), self.lang)
+
+    def _parse(self, build: Callable[[dict[str, Any]], Any], body: dict[str, Any]) -> Any:
+        try:
+            return build(body)
+        except (KeyError, TypeError, ValueError) as exc:
+            raise _bad_response(200, self.lang, f"{type(exc).__name__}: {exc}") from exc
+
+    def _request(
+        self,
+        method: str,
+        path: str,
+        *,
+        params: Mapping[str, str] | None = None,
+        json: Any = None,
+        headers: Mapping[str, str] | None = None,
+    ) -> httpx.Response:
+        """Send one request, retrying what may succeed later; raise the error for the rest."""
+        attempt = 0
+        while True:
+            try:
+                response = self._http.request(
+                    method, path, params=params, json=json, headers=headers
+                )
+            except (httpx.TimeoutException, httpx.NetworkError, httpx.RemoteProtocolError) as exc:
+                if attempt >= self.retries:
+                    raise self._network_error(exc, attempt + 1) from exc
+                delay = self._delay(attempt)
+            except httpx.TransportError as exc:  # a proxy or protocol problem: not transient
+                raise self._network_error(exc, attempt + 1) from exc
+            else:
+                status = response.status_code
+                if status < 300:
+                    return response
+                error = error_from_response(response, self.lang)
+                if not (status == 429 or status >= 500) or attempt >= self.retries:
+                    raise error
+                waited = retry_after(response)
+                if waited is not None and waited > MAX_RETRY_AFTER:
+                    raise error
+                delay = self._delay(attempt) if waited is None else waited
+            self._sleep(delay)
+            attempt += 1
+
+    def _delay(self, attempt: int) -> float:
+        return float(min(self.backoff * 2**attempt, MAX_BACKOFF))
+
+    def _network_error(self, exc: httpx.TransportError, attempts: int) -> NetworkError:
+        kind = type(exc).__name__
+        if isinstance(exc, httpx.TimeoutException):
+            nl, en = "gaf geen antwoord op tijd", "did not answer in time"
+        else:
+            nl, en = "is niet bereikbaar", "cannot be reached"
+        return NetworkError(
+            pick(
+                self.lang,
+                f"de server {self.url} {nl} ({kind}, {attempts} poging(en)); controleer het "
+                "adres en uw verbinding en probeer het later opnieuw",
+                f"the server {self.url} {en} ({kind}, {attempts} attempt(s)); check the "
+                "address and your connection and try again later",
+            )
+        )
+
+
+def validate(
+    data: SubmissionData | None,
+    period: str | Period,
+    municipality: str | None = None,
+    nil_return: bool = False,
+) -> ValidationResult:
+    """Validate a file (CSV or Excel) or a DataFrame offline; no server, no token."""
+    return validate_submission(_table(data), period, municipality, nil_return)
+
+
+def _table(data: SubmissionData | None) -> RawTable | None:
+    if data is None or isinstance(data, RawTable):
+        return data
+    if isinstance(data, pd.DataFrame):
+        return from_frame(data)
+    return read_table(data)
+
+
+def _segment(value: str | int) -> str:
+    """A value as one URL path segment: ``../x`` cannot climb out of the path."""
+    return quote(str(value), safe="")
+
+
+def retry_after(response: httpx.Response) -> float | None:
+    """The ``Retry-After`` header in seconds, or ``None`` if absent or not a number."""
+    try:
+        seconds = float(response.headers.get("Retry-After", ""))
+    except ValueError:
+        return None
+    return seconds if math.isfinite(seconds) and seconds >= 0 else None
+
+
+def _json(response: httpx.Response, lang: Lang) -> dict[str, Any]:
+    try:
+        body = response.json()
+    except ValueError:
+        body = None
+    if not isinstance(body, dict):
+        raise _bad_response(response.status_code, lang, response.headers.get("content-type", ""))
+    return body
+
+
+def _bad_response(status: int, lang: Lang, detail: str) -> ServerError:
+    return ServerError(
+        status,
+        "bad_response",
+        pick(
+            lang,
+            f"het antwoord van de server is niet wat lekstat verwacht ({detail}); is het adres "
+            "juist?",
+            f"the server's answer is not what lekstat expects ({detail}); is the address right?",
+        ),
+    )
+
+
+def error_from_response(response: httpx.Response, lang: Lang = "nl") -> LekstatError:
+    """The exception for an error response, from its body ``{"error": {…}}`` and status."""
+    status = response.status_code
+    code, message, details = f"http_{status}", "", list[Any]()
+    try:
+        body = response.json()
+    except ValueError:
+        body = None
+    error = body.get("error") if isinstance(body, dict) else None
+    if isinstance(error, dict):
+        code = str(error.get("code") or code)
+        message = str(error.get("message") or "")
+        raw = error.get("details")
+        details = raw if isinstance(raw, list) else []
+    message = message or _default_message(status, response, lang)
+    if status == 422 and code == "invalid_submission":
+        return InvalidDataError(message, [d for d in details if isinstance(d, dict)])
+    kind: type[ResponseError]
+    if status == 401:
+        kind = AuthenticationError
+    elif status == 403:
+        kind = PermissionDeniedError
+    elif status == 429 or status >= 500:
+        kind = ServerError
+    else:
+        kind = RefusedError
+    return kind(status, code, message, details)
+
+
+def _default_message(status: int, response: httpx.Response, lang: Lang) -> str:
+    if 300 <= status < 400:
+        location = response.headers.get("location", "?")
+        return pick(
+            lang,
+            f"de server verwijst door naar {location}; gebruik dat adres (lekstat login --url)",
+            f"the server redirects to {location}; use that address (lekstat login --url)",
+        )
+    if status == 401:
+        return pick(
+            lang,
+            "de server kent dit token niet; log opnieuw in met lekstat login",
+            "the server does not know this token; log in again with lekstat login",
+        )
+    reason = httpx.codes.get_reason_phrase(status) or "error"
+    return pick(
+        lang, f"de server antwoordde {status} {reason}", f"the server answered {status} {reason}"
+    )
+
+
+def figures_frame(body: Mapping[str, Any], lang: Lang = "nl") -> pd.DataFrame:
+    """A published table's JSON as a DataFrame: per dimension its code and ``<dim>_label``."""
+    dimensions = [str(d) for d in body["dimensions"]]
+    rows: Sequence[Mapping[str, Any]] = body["rows"]
+    columns: dict[str, Any] = {}
+    for dimension in dimensions:
+        codes = [str(row[dimension]) for row in rows]
+        labels = {code: _label(dimension, code, lang) for code in set(codes)}
+        columns[dimension] = pd.Series(codes, dtype=object)
+        columns[f"{dimension}_label"] = pd.Series([labels[c] for c in codes], dtype=object)
+    for name in FIGURE_COLUMNS:
+        values = [row[name] for row in rows]
+        if name == "unreliable" and not all(isinstance(v, bool) for v in values):
+            raise ValueError("unreliable must be true or false")
+        columns[name] = pd.Series(values, dtype=_FIGURE_TYPES[name])
+    frame = pd.DataFrame(columns)
+    frame.attrs.update(
+        release_id=body.get("release_id"), table=body.get("table"), dimensions=dimensions
+    )
+    return frame
+
+
+def _label(dimension: str, code: str, lang: Lang) -> str:
+    try:
+        return code_label(dimension, code, lang)
+    except (KeyError, ValueError):
+        return ""  # a code this client's taxonomy does not know: keep the code, no label
