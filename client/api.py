@@ -125,16 +125,16 @@ class Receipt:
 
     @classmethod
     def from_json(cls, body: Mapping[str, Any], *, replayed: bool = False) -> Receipt:
-        """Build from the server's JSON; ``rows`` may be a count or the list of rows."""
-        rows = body.get("rows", 0)
-        records = tuple(dict(r) for r in rows) if isinstance(rows, list) else None
+        """Build from the server's JSON: ``rows`` is the row count, ``data`` the rows (if sent)."""
+        data = body.get("data")
+        records = tuple(dict(r) for r in data) if isinstance(data, list) else None
         return cls(
             id=_optional_str(body.get("id")),
             municipality=_optional_str(body.get("municipality")),
             period=str(body["period"]),
             version=None if body.get("version") is None else int(body["version"]),
             nil_return=bool(body.get("nil_return", False)),
-            rows=len(records) if records is not None else int(rows),
+            rows=int(body.get("rows", 0)),
             total=int(body.get("total", 0)),
             sha256=str(body["sha256"]),
             taxonomy_version=_optional_str(body.get("taxonomy_version")),

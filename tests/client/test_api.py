@@ -347,7 +347,7 @@ def test_client_submissions_and_one_submission_with_rows(
 ) -> None:
     rows = [{"function_type": "FT01_BRP", "count": 2}]
     server.on("GET", SUBMISSIONS, Reply(200, {"submissions": [receipt(), receipt(version=2)]}))
-    server.on("GET", f"{SUBMISSIONS}/sub-1", Reply(200, receipt(rows=rows)))
+    server.on("GET", f"{SUBMISSIONS}/sub-1", Reply(200, {**receipt(rows=1), "data": rows}))
     client = make_client()
     assert [r.version for r in client.submissions("2026-q1")] == [1, 2]
     assert server.to("GET", SUBMISSIONS)[0].url.params["period"] == PERIOD
