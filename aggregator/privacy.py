@@ -92,6 +92,8 @@ class Mechanism:
         data: dict[str, list[int]] = {}
         for table in self.tables:
             vector = np.asarray(exact[table.name])
+            if not np.issubdtype(vector.dtype, np.integer):
+                raise PrivacyError(f"table {table.name!r}: counts must be integers")
             if vector.shape != (table.cells,):
                 raise PrivacyError(
                     f"table {table.name!r}: expected {table.cells} cells, got shape {vector.shape}"
@@ -143,7 +145,7 @@ def table_measurement(name: str, cells: int, sensitivity_l2: float, scale: float
 
 
 def calibrate(table: TableNoise) -> TableMeasurement:
-    """The table's measurement at the smallest scale whose OpenDP ρ does not exceed its share."""
+    """The table's measurement at scale Δ/√(2ρ), raised until OpenDP's ρ is within the share."""
     rho = check_rho(table.rho, f"rho of table {table.name!r}")
     scale = table.sensitivity_l2 / math.sqrt(2.0 * rho)
     for _ in range(_MAX_NUDGES):
