@@ -1,0 +1,139 @@
+"""Accuracy of lekstat's releases against the careful naive approach, at the same ρ.
+
+Prints, per ρ and per table of the default plan, the RMSE of published cells against a known
+synthetic truth for:
+
+- naive: ρ split evenly over the tables, each table noised on its own with OpenDP's discrete
+  Gaussian at its sensitivity, negative counts set to 0, no consistency;
+- lekstat: :func:`aggregator.engine.compute_release` (budget split, least squares, non-negative
+  integers that add up);
+- alone: a single discrete Gaussian measurement of the table with lekstat's ρ share for it,
+  unprocessed (what that share buys without the other tables).
+
+and the coverage of lekstat's 95% intervals. Run: ``make bench`` or
+``python benchmarks/bench_accuracy.py [--reps N] [--truths N]``. It is a script, not a test.
+"""
+
+from __future__ import annotations
+
+import argparse
+import math
+import os
+import platform
+import sys
+import time
+from pathlib import Path
+
+import numpy as np
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+
+from aggregator import engine, privacy
+from schemas.tables import DEFAULT_PLAN
+from tests.aggregator import truth
+
+YEAR = 2026
+RHOS = (0.1, 0.5, 1.0, 2.0)
+
+
+def naive_release(exact: dict[str, np.ndarray], mech: privacy.Mechanism) -> dict[str, np.ndarray]:
+    """Each table noised on its own and negatives set to 0."""
+    return {k: np.maximum(v, 0) for k, v in mech.measure(exact).items()}
+
+
+def mechanism(exact: dict[str, np.ndarray], shares: dict[str, float]) -> privacy.Mechanism:
+    """OpenDP measurements of the default plan's tables at the given ρ per table."""
+    stages = 8
+    return privacy.build_mechanism(
+        [
+            privacy.TableNoise(
+                t.name, len(exact[t.name]), math.sqrt(stages) if t.by_stage else 1.0, shares[t.name]
+            )
+            for t in DEFAULT_PLAN
+        ]
+    )
+
+
+def run(rho: float, truths: int, reps: int) -> dict[str, dict[str, float]]:
+    """Squared errors per table and approach, summed over truths and repetitions."""
+    names = [t.name for t in DEFAULT_PLAN]
+    even = {n: rho / len(names) for n in names}
+    ours = engine.allocate(DEFAULT_PLAN, rho, year=YEAR)
+    sq = {a: dict.fromkeys(names, 0.0) for a in ("naive", "lekstat", "alone")}
+    cells = dict.fromkeys(names, 0)
+    covered = dict.fromkeys(names, 0)
+    widened = 0
+    for seed in range(truths):
+        exact = engine.exact_tables(truth.rows(1000 + seed), DEFAULT_PLAN, year=YEAR)
+        naive_mech, alone_mech = mechanism(exact, even), mechanism(exact, ours)
+        for _ in range(reps):
+            naive = naive_release(exact, naive_mech)
+            alone = alone_mech.measure(exact)
+            release = engine.compute_release(exact, DEFAULT_PLAN, rho, year=YEAR)
+            widened += release.widened_intervals
+            for n in names:
+                x = exact[n]
+                table = release.tables[n]
+                sq["naive"][n] += float(np.sum((naive[n] - x) ** 2))
+                sq["alone"][n] += float(np.sum((alone[n] - x) ** 2))
+                sq["lekstat"][n] += float(np.sum((table["estimate"].to_numpy() - x) ** 2))
+                inside = (table["ci_low"].to_numpy() <= x) & (x <= table["ci_high"].to_numpy())
+                covered[n] += int(inside.sum())
+                cells[n] += len(x)
+    out = {a: {n: math.sqrt(sq[a][n] / cells[n]) for n in names} for a in sq}
+    out["coverage"] = {n: covered[n] / cells[n] for n in names}
+    out["coverage"]["_all"] = sum(covered.values()) / sum(cells.values())
+    out["coverage"]["_widened"] = widened / sum(cells.values())
+    return out
+
+
+def _ram() -> str:
+    try:
+        with open("/proc/meminfo", encoding="ascii") as f:
+            kib = int(f.readline().split()[1])
+        return f"{kib / 2**20:.1f} GiB"
+    except (OSError, ValueError, IndexError):
+        return "unknown"
+
+
+def main() -> None:
+    """Print the figures."""
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--truths", type=int, default=10, help="synthetic truths per ρ")
+    parser.add_argument("--reps", type=int, default=40, help="releases per truth")
+    parser.add_argument("--rhos", type=float, nargs="+", default=list(RHOS), help="ρ values")
+    args = parser.parse_args()
+    print(f"date: {time.strftime('%Y-%m-%d %H:%M %Z')}")
+    print(f"machine: {' '.join(platform.uname())}; {os.cpu_count()} CPUs; RAM {_ram()}")
+    print(f"truths: {args.truths} × releases: {args.reps} per ρ; plan: default (8 tables)")
+    start = time.time()
+    for rho in args.rhos:
+        r = run(rho, args.truths, args.reps)
+        eps = privacy.rho_to_epsilon(rho)
+        print(f"\nρ = {rho} (ε = {eps:.2f}, δ = 1e-9)")
+        print(
+            f"{'table':<16} {'naive':>7} {'lekstat':>8} {'ratio':>6} "
+            f"{'alone':>7} {'vs alone':>8} {'coverage':>8}"
+        )
+        for t in DEFAULT_PLAN:
+            n = t.name
+            print(
+                f"{n:<16} {r['naive'][n]:7.2f} {r['lekstat'][n]:8.2f} "
+                f"{r['lekstat'][n] / r['naive'][n]:6.3f} {r['alone'][n]:7.2f} "
+                f"{r['lekstat'][n] / r['alone'][n]:8.3f} {r['coverage'][n]:8.3f}"
+            )
+        names = [t.name for t in DEFAULT_PLAN]
+        mean_naive = np.mean([r["naive"][n] for n in names])
+        mean_ours = np.mean([r["lekstat"][n] for n in names])
+        worst = max(r["lekstat"][n] / r["naive"][n] for n in names)
+        print(
+            f"totals ratio {r['lekstat']['totals'] / r['naive']['totals']:.3f} (goal ≤ 0.65); "
+            f"mean per-table RMSE ratio {mean_ours / mean_naive:.3f} (goal ≤ 0.85); "
+            f"worst table ratio {worst:.3f} (goal ≤ 1); "
+            f"coverage {r['coverage']['_all']:.4f}; widened {r['coverage']['_widened']:.4%}"
+        )
+    print(f"\nrun time: {time.time() - start:.0f} s")
+
+
+if __name__ == "__main__":
+    main()
