@@ -1,8 +1,10 @@
 """The lekstat client: the Python API and the ``lekstat`` command line.
 
->>> from client import Client
->>> with Client.from_config() as lekstat:  # doctest: +SKIP
-...     figures = lekstat.figures("2026-1", "function_type")
+An analyst, in three lines (with ``lekstat login`` done once)::
+
+    from client import Client
+    with Client.from_config() as lekstat:
+        figures = lekstat.figures("2026-r1", "function_type")
 
 The client never imports the aggregator, duckdb, opendp, fastapi or uvicorn (a test checks), so
 ``pip install 'lekstat[client]'`` stays small.

@@ -1,8 +1,10 @@
 """The Python API: :class:`Client` talks to a lekstat server for municipalities and analysts.
 
->>> with Client.from_config() as lekstat:  # doctest: +SKIP
-...     receipt = lekstat.submit("aantallen.xlsx", "2026-Q1")
-...     figures = lekstat.figures(lekstat.releases()[-1]["id"], "function_type")
+Talking to a server (after ``lekstat login``)::
+
+    with Client.from_config() as lekstat:
+        receipt = lekstat.submit("aantallen.xlsx", "2026-Q1")
+        figures = lekstat.figures(lekstat.releases()[-1]["id"], "function_type")
 
 Submissions are validated offline with the same function the server uses before anything is
 sent; invalid data raises :class:`~client.errors.InvalidDataError` and never leaves the machine.

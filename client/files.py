@@ -22,6 +22,7 @@ import pandas as pd
 
 from schemas.issues import Issue
 from schemas.reading import RawTable, canonical_columns, from_rows, read_csv
+from schemas.safe_cells import neutralise
 from schemas.taxonomy import Code, Lang, Taxonomy, load_taxonomy
 from schemas.validation import MAX_COUNT
 
@@ -50,7 +51,6 @@ MAX_ROWS = 100_000
 
 _ZIP = b"PK\x03\x04"
 _OLE = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"  # old .xls, and every password-protected workbook
-_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 _DASH = " — "
 
 COUNTING_RULES: dict[Lang, tuple[str, ...]] = {
@@ -245,13 +245,6 @@ def _not_a_workbook(taxonomy: Taxonomy) -> RawTable:
 
 
 # -- writing ---------------------------------------------------------------------------------
-
-
-def neutralise(value: Any) -> Any:
-    """A text cell a spreadsheet would run as a formula, prefixed with ``'``; others unchanged."""
-    if isinstance(value, str) and value.startswith(_FORMULA_START):
-        return "'" + value
-    return value
 
 
 def write_csv(frame: pd.DataFrame, handle: IO[str]) -> None:

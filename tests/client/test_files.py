@@ -18,12 +18,12 @@ from client.files import (
     csv_template,
     dropdown_value,
     excel_template,
-    neutralise,
     read_table,
     write_csv,
     write_template,
 )
 from schemas.reading import read_csv
+from schemas.safe_cells import neutralise
 from schemas.taxonomy import load_taxonomy, parse_taxonomy
 from schemas.validation import validate_submission
 from tests.client.conftest import PERIOD
