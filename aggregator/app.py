@@ -6,7 +6,6 @@ import datetime as dt
 import logging
 from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
-from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path
 from typing import Any
 
@@ -15,7 +14,17 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
-from aggregator.api import completeness, health, periods, reference, submissions, tokens
+from aggregator import package_version
+from aggregator.api import (
+    budget,
+    completeness,
+    health,
+    periods,
+    reference,
+    releases,
+    submissions,
+    tokens,
+)
 from aggregator.api.deps import get_lang
 from aggregator.cli import run_captured
 from aggregator.config import Settings
@@ -25,14 +34,6 @@ from aggregator.operator import serve_operator
 from aggregator.store import Store, utcnow
 
 log = logging.getLogger("lekstat")
-
-
-def package_version() -> str:
-    """The installed lekstat version."""
-    try:
-        return version("lekstat")
-    except PackageNotFoundError:  # pragma: no cover - running from a source tree
-        return "0+unknown"
 
 
 def create_app(
@@ -84,7 +85,7 @@ def create_app(
     app.state.clock = clock
 
     _install_error_handlers(app)
-    for module in (health, reference, submissions, completeness, periods, tokens):
+    for module in (health, reference, submissions, completeness, periods, budget, releases, tokens):
         app.include_router(module.router)
     app.add_middleware(
         Guard,

@@ -28,6 +28,7 @@ from aggregator.operator import forward, socket_path
 from aggregator.store import (
     AlreadyLockedError,
     AuditEntry,
+    BudgetError,
     DatabaseLocked,
     Store,
     StoreError,
@@ -37,6 +38,7 @@ from aggregator.store import (
 )
 from schemas.municipalities import load_register
 from schemas.periods import Period, PeriodError
+from schemas.tables import DEFAULT_PLAN, PlanError, TableSpec, load_plan_text
 
 EXIT_OK, EXIT_REFUSED, EXIT_USAGE, EXIT_FAILURE = 0, 1, 2, 3
 
@@ -263,6 +265,143 @@ def cmd_serve(args: argparse.Namespace, ctx: Context) -> int:
     return serve(ctx, host=args.host, port=args.port)
 
 
+def _plan(args: argparse.Namespace, ctx: Context) -> tuple[TableSpec, ...]:
+    if not getattr(args, "plan", None):
+        return DEFAULT_PLAN
+    path = ctx.path(args.plan)
+    try:
+        return load_plan_text(path.read_text(encoding="utf-8"), path.name)
+    except OSError as exc:
+        raise CommandError(f"cannot read the plan {path}: {exc.strerror}", EXIT_USAGE) from None
+    except PlanError as exc:
+        raise CommandError(f"{path}: {exc}", EXIT_USAGE) from None
+
+
+def _rho(value: str) -> float:
+    try:
+        rho = float(value)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{value!r} is not a number") from None
+    if not (0 < rho < float("inf")):
+        raise argparse.ArgumentTypeError("rho must be greater than 0")
+    return rho
+
+
+def cmd_budget_set(args: argparse.Namespace, ctx: Context) -> int:
+    """Set a data year's total privacy budget (zCDP rho); never below what is spent."""
+    from aggregator.release import budget_view
+
+    try:
+        budget = ctx.store().set_budget(args.year, args.rho, ctx.clock(), "operator")
+    except BudgetError as exc:
+        raise CommandError(
+            f"releases of {args.year} already spent rho = {exc.spent:g}; the budget cannot be lower"
+        ) from None
+    ctx.operator_audit("set_budget", str(args.year), detail=f"rho={args.rho:g}")
+    view = budget_view(budget)
+    ctx.print(
+        f"budget {args.year}: rho = {view['total_rho']:g} "
+        f"(epsilon = {view['total_epsilon']:.3g} at delta = {view['delta']:g}); "
+        f"spent {view['spent_rho']:g}, remaining {view['remaining_rho']:g}"
+    )
+    return EXIT_OK
+
+
+def cmd_budget_show(args: argparse.Namespace, ctx: Context) -> int:
+    """Show budgets: total, spent and remaining rho per year, and a year's ledger."""
+    from aggregator.release import budget_view
+
+    store = ctx.store()
+    budgets = [store.get_budget(args.year)] if args.year else store.list_budgets()
+    rows = []
+    for b in budgets:
+        v = budget_view(b)
+        eps = f"{v['total_epsilon']:.3g}" if v["total_epsilon"] is not None else ""
+        total = "" if b.total_rho is None else f"{b.total_rho:g}"
+        rows.append((b.year, total, f"{b.spent_rho:g}", f"{b.remaining_rho:g}", eps))
+    ctx.print(table(rows, ["year", "rho", "spent", "remaining", "epsilon (delta=1e-9)"]))
+    if args.year and budgets[0].ledger:
+        ctx.print("")
+        ledger = [(e.release_id, f"{e.rho:g}", iso(e.created_at)) for e in budgets[0].ledger]
+        ctx.print(table(ledger, ["release", "rho", "created"]))
+    return EXIT_OK
+
+
+def cmd_release_preview(args: argparse.Namespace, ctx: Context) -> int:
+    """Expected standard error and 95% margin per table at a rho: reads no data, spends nothing."""
+    from aggregator.engine import preview
+    from aggregator.privacy import rho_to_epsilon
+
+    plan = _plan(args, ctx)
+    try:
+        tables = preview(plan, args.rho, year=args.year, quarter=args.quarter)
+    except ValueError as exc:
+        raise CommandError(str(exc), EXIT_USAGE) from None
+    what = f"{args.year}" + (f"-Q{args.quarter}" if args.quarter else "")
+    ctx.print(
+        f"preview {what} at rho = {args.rho:g} "
+        f"(epsilon = {rho_to_epsilon(args.rho):.3g} at delta = 1e-9); no data read, nothing spent"
+    )
+    rows = [
+        (
+            t.name,
+            t.cells,
+            f"{t.rho:.4g}",
+            f"{t.noise_scale:.2f}",
+            f"{t.expected_std_error:.2f}",
+            f"±{t.half_width_95:.1f}",
+        )
+        for t in tables
+    ]
+    header = ["table", "cells", "rho", "noise scale", "std error", "95% margin"]
+    ctx.print(table(rows, header))
+    return EXIT_OK
+
+
+def cmd_release_create(args: argparse.Namespace, ctx: Context) -> int:
+    """Create a release from the latest submissions: spends rho; prints the release id last."""
+    from aggregator.release import ReleaseError, ReleaseRequest, create_release
+
+    request = ReleaseRequest(args.year, args.rho, args.quarter, _plan(args, ctx))
+    try:
+        release = create_release(ctx.store(), request, created_by="operator", now=ctx.clock())
+    except ReleaseError as exc:
+        ctx.operator_audit("create_release", f"{args.year}", "refused", exc.code)
+        raise CommandError(exc.message_en) from None
+    ctx.operator_audit(
+        "create_release", f"{args.year}", detail=f"{release['id']} rho={release['rho']:g}"
+    )
+    cov = release["coverage"]
+    submitted = sum(q["submitted"] + q["nil_return"] for q in cov.values())
+    expected = sum(q["expected"] for q in cov.values())
+    ctx.print(
+        f"release {release['id']}: {len(release['tables'])} tables, rho = {release['rho']:g}, "
+        f"epsilon = {release['epsilon']:.3g} at delta = {release['delta']:g}; "
+        f"{submitted} of {expected} municipality-quarters reported"
+        + (" (provisional: not every period is locked)" if release["provisional"] else "")
+    )
+    ctx.print(release["id"])
+    return EXIT_OK
+
+
+def cmd_release_list(args: argparse.Namespace, ctx: Context) -> int:
+    """List releases: id, period, rho, epsilon, created, provisional."""
+    rows = [
+        (
+            r["id"],
+            r["year"],
+            r.get("quarter") or "",
+            f"{r['rho']:g}",
+            f"{r['epsilon']:.3g}",
+            r["created_at"],
+            "yes" if r.get("provisional") else "",
+        )
+        for r in ctx.store().list_releases()
+    ]
+    ctx.print(table(rows, ["id", "year", "quarter", "rho", "epsilon", "created", "provisional"]))
+    return EXIT_OK
+
+
 def parse_period(text: str) -> Period:
     """A period argument, or a usage error that says the right form."""
     try:
@@ -325,6 +464,24 @@ def build_parser() -> argparse.ArgumentParser:
     backup.add_argument("directory")
     restore = add("restore", cmd_restore)
     restore.add_argument("directory")
+
+    budget = sub.add_parser("budget", help="set and show privacy budgets")
+    budget_sub = budget.add_subparsers(dest="budget_command", required=True, metavar="ACTION")
+    bset = add("set", cmd_budget_set, budget_sub)
+    bset.add_argument("year", type=int)
+    bset.add_argument("--rho", type=_rho, required=True, help="the year's total zCDP budget")
+    bshow = add("show", cmd_budget_show, budget_sub)
+    bshow.add_argument("year", type=int, nargs="?")
+
+    release = sub.add_parser("release", help="preview, create and list releases")
+    release_sub = release.add_subparsers(dest="release_command", required=True, metavar="ACTION")
+    for name, handler in (("preview", cmd_release_preview), ("create", cmd_release_create)):
+        r = add(name, handler, release_sub)
+        r.add_argument("--year", type=int, required=True)
+        r.add_argument("--quarter", type=int, choices=(1, 2, 3, 4))
+        r.add_argument("--rho", type=_rho, required=True)
+        r.add_argument("--plan", help="a plan file (JSON or TOML); default: the standard plan")
+    add("list", cmd_release_list, release_sub)
 
     for extend in EXTENSIONS:
         extend(sub, add)

@@ -1,0 +1,178 @@
+"""Making a release: the budget check, the engine, and one transaction for release and ledger.
+
+Releases of one process are serialised by the store's release lock. Inside it the budget is
+checked before any data is read or any noise drawn, so a release that would overspend is
+refused with nothing spent; the store checks the budget once more in the transaction that
+writes the release and its ledger entry, so concurrent requests can never overspend together.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from aggregator import engine, package_version
+from aggregator.privacy import rho_to_epsilon
+from aggregator.store import RHO_EPSILON, Budget, BudgetError, Store, iso
+from schemas.municipalities import load_register
+from schemas.periods import FIRST_PERIOD, Period, quarters_of
+from schemas.tables import DEFAULT_PLAN, TableSpec, check_table
+from schemas.taxonomy import load_taxonomy
+
+#: The δ at which budgets and releases are also given as (ε, δ).
+DELTA = 1e-9
+
+
+class ReleaseError(Exception):
+    """A release request that cannot be made; the message in Dutch and English."""
+
+    def __init__(self, code: str, message_nl: str, message_en: str) -> None:
+        super().__init__(message_en)
+        self.code, self.message_nl, self.message_en = code, message_nl, message_en
+
+
+@dataclass(frozen=True)
+class ReleaseRequest:
+    """What a statistician asks for."""
+
+    year: int
+    rho: float
+    quarter: int | None = None
+    plan: tuple[TableSpec, ...] = DEFAULT_PLAN
+
+
+def periods_of(year: int, quarter: int | None) -> list[Period]:
+    """The quarters a release covers."""
+    return [Period(year, quarter)] if quarter else list(quarters_of(year))
+
+
+def check_request(request: ReleaseRequest, today: dt.date) -> None:
+    """Refuse a request that names no valid period, ρ or plan, before anything is read."""
+    if request.quarter is not None and request.quarter not in (1, 2, 3, 4):
+        raise ReleaseError("bad_quarter", "kwartaal is 1, 2, 3 of 4", "quarter is 1, 2, 3 or 4")
+    first = periods_of(request.year, request.quarter)[0]
+    if request.year < FIRST_PERIOD.year or first.is_future(today):
+        what = f"{request.year}" + (f"-Q{request.quarter}" if request.quarter else "")
+        raise ReleaseError("bad_year", f"geen gegevens voor {what}", f"no data for {what}")
+    if not (request.rho > 0 and request.rho < float("inf")):
+        raise ReleaseError("bad_rho", "rho moet groter dan 0 zijn", "rho must be greater than 0")
+    for table in request.plan:
+        check_table(table)
+
+
+def coverage(store: Store, periods: Sequence[Period]) -> dict[str, dict[str, int]]:
+    """Per quarter: municipalities expected, submitted, nil returns, missing (not private)."""
+    out: dict[str, dict[str, int]] = {}
+    for period in periods:
+        expected = {m.code for m in load_register().valid_in(period.year)}
+        rows = [r for r in store.completeness(str(period)) if r.municipality in expected]
+        nil = sum(1 for r in rows if r.nil_return)
+        out[str(period)] = {
+            "expected": len(expected),
+            "submitted": len(rows) - nil,
+            "nil_return": nil,
+            "missing": len(expected) - len(rows),
+        }
+    return out
+
+
+def budget_view(budget: Budget) -> dict[str, Any]:
+    """A year's budget as JSON, with (ε, δ) from OpenDP's conversion."""
+
+    def eps(rho: float | None) -> float | None:
+        return rho_to_epsilon(rho, DELTA) if rho and rho > 0 else None
+
+    return {
+        "year": budget.year,
+        "total_rho": budget.total_rho,
+        "spent_rho": budget.spent_rho,
+        "remaining_rho": budget.remaining_rho,
+        "delta": DELTA,
+        "total_epsilon": eps(budget.total_rho),
+        "spent_epsilon": eps(budget.spent_rho),
+        "set_at": iso(budget.set_at),
+        "set_by": budget.set_by,
+        "ledger": [
+            {"release_id": e.release_id, "rho": e.rho, "created_at": iso(e.created_at)}
+            for e in budget.ledger
+        ],
+    }
+
+
+def budget_refusal(exc: BudgetError) -> ReleaseError:
+    """The refusal for a release the year's budget does not allow, saying what is left."""
+    if exc.total is None:
+        return ReleaseError(
+            "no_budget",
+            f"er is geen privacybudget voor {exc.year}; stel het eerst in "
+            f"(lekstat-server budget set {exc.year} --rho R)",
+            f"there is no privacy budget for {exc.year}; set it first "
+            f"(lekstat-server budget set {exc.year} --rho R)",
+        )
+    return ReleaseError(
+        "budget_exceeded",
+        f"deze publicatie vraagt rho = {exc.requested:g}, maar van het budget van {exc.year} "
+        f"(rho = {exc.total:g}) is nog {exc.remaining:g} over; er is niets uitgegeven",
+        f"this release asks for rho = {exc.requested:g}, but the budget of {exc.year} "
+        f"(rho = {exc.total:g}) has {exc.remaining:g} left; nothing was spent",
+    )
+
+
+def create_release(
+    store: Store, request: ReleaseRequest, *, created_by: str, now: dt.datetime
+) -> dict[str, Any]:
+    """Make, store and return a release (its metadata, with the new id)."""
+    check_request(request, now.date())
+    periods = periods_of(request.year, request.quarter)
+    with store.release_lock:
+        budget = store.get_budget(request.year)
+        if budget.total_rho is None or request.rho > budget.remaining_rho + RHO_EPSILON:
+            raise budget_refusal(
+                BudgetError(request.year, budget.total_rho, budget.spent_rho, request.rho)
+            )
+        rows = store.latest_rows([str(p) for p in periods])
+        exact = engine.exact_tables(rows, request.plan, year=request.year, quarter=request.quarter)
+        result = engine.compute_release(
+            exact, request.plan, request.rho, year=request.year, quarter=request.quarter
+        )
+        if result.rho > request.rho + RHO_EPSILON:  # OpenDP's map is the authority
+            raise ReleaseError(
+                "rho_mismatch",
+                "de gemeten rho is groter dan gevraagd; er is niets gepubliceerd",
+                "the measured rho exceeds the request; nothing was published",
+            )
+        locks = {lock.period for lock in store.list_locks()}
+        metadata: dict[str, Any] = {
+            "year": request.year,
+            "quarter": request.quarter,
+            "created_at": iso(now),
+            "created_by": created_by,
+            "provisional": not all(str(p) in locks for p in periods),
+            "privacy_unit": result.privacy_unit,
+            "mechanism": result.mechanism,
+            "rho": result.rho,
+            "rho_requested": request.rho,
+            "epsilon": result.epsilon,
+            "delta": result.delta,
+            "taxonomy_version": load_taxonomy().version,
+            "package_version": package_version(),
+            "plan": [t.to_dict() for t in request.plan],
+            "tables": [result.table_meta[t.name] for t in request.plan],
+            "coverage": coverage(store, periods),
+            "widened_intervals": result.widened_intervals,
+        }
+        try:
+            release_id = store.add_release(
+                year=request.year,
+                quarter=request.quarter,
+                rho=result.rho,
+                created_at=now,
+                created_by=created_by,
+                metadata=metadata,
+                tables=result.tables,
+            )
+        except BudgetError as exc:
+            raise budget_refusal(exc) from None
+    return {**metadata, "id": release_id}
