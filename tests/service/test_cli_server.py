@@ -118,3 +118,42 @@ def test_cli_lock_list_revoke_and_audit(tmp_path: Path, capsys: pytest.CaptureFi
         ("operator", "create_token", "accepted"),
         ("operator", "revoke_token", "accepted"),
     ]
+
+
+def test_cli_budget_preview_and_release(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    db = tmp_path / "x.duckdb"
+    assert _run(db, "release", "create", "--year", "2025", "--rho", "0.5") == 1
+    assert "no privacy budget for 2025" in capsys.readouterr().err
+    assert _run(db, "budget", "set", "2025", "--rho", "1") == 0
+    assert "remaining 1" in capsys.readouterr().out
+    assert _run(db, "release", "preview", "--year", "2025", "--rho", "0.5") == 0
+    preview = capsys.readouterr().out
+    assert "nothing spent" in preview and "function_type" in preview and "95% margin" in preview
+    assert _run(db, "budget", "show", "2025") == 0
+    assert "remaining" in capsys.readouterr().out
+    assert _run(db, "release", "create", "--year", "2025", "--rho", "0.5") == 0
+    release_id = capsys.readouterr().out.strip().splitlines()[-1]
+    assert release_id == "2025-r1"
+    assert _run(db, "release", "create", "--year", "2025", "--rho", "0.6") == 1
+    assert "left; nothing was spent" in capsys.readouterr().err
+    assert _run(db, "release", "list") == 0
+    assert "2025-r1" in capsys.readouterr().out
+    assert _run(db, "budget", "show", "2025") == 0
+    assert "2025-r1" in capsys.readouterr().out
+    assert _run(db, "budget", "set", "2025", "--rho", "0.1") == 1
+    assert _run(db, "release", "preview", "--year", "2025", "--rho", "-1") == 2
+
+
+def test_cli_release_with_a_plan_file(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    db = tmp_path / "x.duckdb"
+    plan = tmp_path / "plan.toml"
+    plan.write_text(
+        '[[tables]]\nname = "totals"\ndimensions = ["stage"]\n\n'
+        '[[tables]]\nname = "bad"\ndimensions = ["motive"]\n'
+    )
+    assert _run(db, "release", "preview", "--year", "2025", "--rho", "1", "--plan", str(plan)) == 2
+    assert "adds stages together" in capsys.readouterr().err
+    plan.write_text('[[tables]]\nname = "totals"\ndimensions = ["stage"]\n')
+    assert _run(db, "release", "preview", "--year", "2025", "--rho", "1", "--plan", str(plan)) == 0
+    out = capsys.readouterr().out
+    assert "totals" in out and "function_type" not in out
