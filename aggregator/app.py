@@ -56,7 +56,7 @@ def create_app(
         channel = None
         if operator_socket is not None:
             channel = await serve_operator(
-                operator_socket, lambda argv, cwd: run_captured(argv, cwd, the_store)
+                operator_socket, lambda argv, cwd: run_captured(argv, cwd, the_store, clock)
             )
         try:
             yield

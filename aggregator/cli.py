@@ -23,6 +23,7 @@ from pathlib import Path
 from typing import TextIO
 
 from aggregator.auth import ROLES, TokenError, new_token
+from aggregator.clock import SettableClock, parse_moment
 from aggregator.config import DEFAULT_DB, Settings
 from aggregator.operator import forward, socket_path
 from aggregator.store import (
@@ -402,6 +403,38 @@ def cmd_release_list(args: argparse.Namespace, ctx: Context) -> int:
     return EXIT_OK
 
 
+def cmd_demo_clock(args: argparse.Namespace, ctx: Context) -> int:
+    """Demonstrations only: set the running server's clock (it must run with a demo clock)."""
+    if not isinstance(ctx.clock, SettableClock):
+        raise CommandError("only a server started with LEKSTAT_DEMO_CLOCK has a settable clock")
+    try:
+        moment = parse_moment(args.moment)
+    except ValueError:
+        raise CommandError(f"{args.moment!r} is not an ISO date or time", EXIT_USAGE) from None
+    ctx.clock.set(moment)
+    ctx.print(f"the service's clock now says {moment:%Y-%m-%d %H:%M} UTC")
+    return EXIT_OK
+
+
+def cmd_demo(args: argparse.Namespace, ctx: Context) -> int:
+    """The whole story on synthetic data: a real server, 342 municipalities, a release, reports."""
+    from aggregator.demo import DemoError, run_demo
+
+    year = args.year or ctx.clock().year - 1
+    try:
+        run_demo(
+            ctx.path(args.out),
+            year=year,
+            seed=args.seed,
+            rho=args.rho,
+            concurrency=args.concurrency,
+            stream=ctx.out,
+        )
+    except DemoError as exc:
+        raise CommandError(str(exc), EXIT_FAILURE) from None
+    return EXIT_OK
+
+
 def parse_period(text: str) -> Period:
     """A period argument, or a usage error that says the right form."""
     try:
@@ -483,6 +516,17 @@ def build_parser() -> argparse.ArgumentParser:
         r.add_argument("--plan", help="a plan file (JSON or TOML); default: the standard plan")
     add("list", cmd_release_list, release_sub)
 
+    demo = add("demo", cmd_demo)
+    demo.add_argument("--out", default="demo-output", help="folder for everything the demo writes")
+    demo.add_argument("--year", type=int, help="the data year (default: last year)")
+    demo.add_argument("--seed", type=int, default=2025)
+    demo.add_argument("--rho", type=_rho, default=0.5, help="the release's budget")
+    demo.add_argument("--concurrency", type=int, default=16)
+
+    clock = sub.add_parser("demo-clock", help=argparse.SUPPRESS, description=cmd_demo_clock.__doc__)
+    clock.set_defaults(handler=cmd_demo_clock)
+    clock.add_argument("moment", help="e.g. 2025-04-08T09:00")
+
     for extend in EXTENSIONS:
         extend(sub, add)
     return parser
@@ -511,10 +555,12 @@ def run(argv: Sequence[str], ctx: Context) -> int:
         return EXIT_FAILURE
 
 
-def run_captured(argv: list[str], cwd: str, store: Store) -> tuple[int, str, str]:
-    """Run a forwarded command inside the server, on its store; capture the output."""
+def run_captured(
+    argv: list[str], cwd: str, store: Store, clock: Callable[[], dt.datetime] = utcnow
+) -> tuple[int, str, str]:
+    """Run a forwarded command inside the server, on its store and clock; capture the output."""
     out, err = io.StringIO(), io.StringIO()
-    ctx = Context(db_path=store.path, cwd=Path(cwd), out=out, err=err, _store=store)
+    ctx = Context(db_path=store.path, cwd=Path(cwd), out=out, err=err, clock=clock, _store=store)
     try:
         args = build_parser().parse_args(argv)
         if args.command in LOCAL_ONLY:
@@ -585,3 +631,7 @@ def _without_db(argv: list[str]) -> list[str]:
             continue
         out.append(arg)
     return out
+
+
+if __name__ == "__main__":
+    sys.exit(main())

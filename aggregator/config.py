@@ -24,8 +24,9 @@ class Settings:
     rate_limit_burst: int = 120
     #: A quarter's submission is on time when it arrives within this many days after its end.
     deadline_days: int = 30
-    #: The delta at which zCDP budgets are also shown as (epsilon, delta).
-    delta: float = 1e-9
+    #: Demonstrations only: start the service's clock at this moment (ISO date or time) and
+    #: let ``lekstat-server demo-clock`` move it. Never set in production.
+    demo_clock: str | None = None
 
     @classmethod
     def from_env(cls, **overrides: object) -> Settings:
@@ -40,5 +41,6 @@ class Settings:
             ),
             rate_limit_burst=int(env.get("LEKSTAT_RATE_LIMIT_BURST", cls.rate_limit_burst)),
             deadline_days=int(env.get("LEKSTAT_DEADLINE_DAYS", cls.deadline_days)),
+            demo_clock=env.get("LEKSTAT_DEMO_CLOCK") or None,
         )
         return replace(settings, **overrides)  # type: ignore[arg-type]

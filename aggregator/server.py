@@ -2,17 +2,20 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import logging
 import signal
+from collections.abc import Callable
 from types import FrameType
 from typing import TYPE_CHECKING
 
 import uvicorn
 
 from aggregator.app import create_app
+from aggregator.clock import SettableClock, parse_moment
 from aggregator.config import Settings
 from aggregator.operator import socket_path
-from aggregator.store import DatabaseLocked
+from aggregator.store import DatabaseLocked, utcnow
 
 if TYPE_CHECKING:
     from aggregator.cli import Context
@@ -29,7 +32,11 @@ def serve(ctx: Context, *, host: str, port: int) -> int:
         return EXIT_FAILURE
     ensure_admin_token(ctx)
     settings = Settings.from_env(db_path=ctx.db_path)
-    app = create_app(settings, store=store, operator_socket=socket_path(ctx.db_path))
+    clock: Callable[[], dt.datetime] = utcnow
+    if settings.demo_clock:
+        clock = SettableClock(parse_moment(settings.demo_clock))
+        ctx.print(f"demo clock: the service's time starts at {clock():%Y-%m-%d %H:%M} UTC")
+    app = create_app(settings, store=store, clock=clock, operator_socket=socket_path(ctx.db_path))
     ctx.print(
         f"lekstat serving {ctx.db_path} on http://{host}:{port} (API docs at /docs); Ctrl+C stops"
     )

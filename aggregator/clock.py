@@ -1,0 +1,39 @@
+"""Clocks: the service reads "now" through a callable, so tests and the demo can set it.
+
+Production uses :func:`aggregator.store.utcnow`. The demo replays a whole year in a minute: it
+starts the server with ``LEKSTAT_DEMO_CLOCK`` and moves the clock through the operator socket
+(``lekstat-server demo-clock``), so deadlines and late submissions behave as in that year.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import threading
+import time
+
+
+class SettableClock:
+    """A clock that runs from a moment that can be set; for demonstrations only."""
+
+    def __init__(self, start: dt.datetime) -> None:
+        self._lock = threading.Lock()
+        self._base = start
+        self._since = time.monotonic()
+
+    def __call__(self) -> dt.datetime:
+        with self._lock:
+            return self._base + dt.timedelta(seconds=time.monotonic() - self._since)
+
+    def set(self, moment: dt.datetime) -> None:
+        """Make ``moment`` the current time (the clock keeps running from there)."""
+        with self._lock:
+            self._base = moment
+            self._since = time.monotonic()
+
+
+def parse_moment(text: str) -> dt.datetime:
+    """``2025-04-08`` or ``2025-04-08T09:00`` as a naive UTC datetime; ValueError otherwise."""
+    moment = dt.datetime.fromisoformat(text.strip().removesuffix("Z"))
+    if moment.tzinfo is not None:
+        moment = moment.astimezone(dt.UTC).replace(tzinfo=None)
+    return moment
