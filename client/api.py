@@ -285,8 +285,12 @@ class Client:
         # token's municipality, which a municipality column in the file must match.
         submission = self._valid(table, period, None, nil_return)
         identity = self._identity or self.me()
-        if identity.municipality is not None:
-            submission = self._valid(table, period, identity.municipality, nil_return)
+        mine = identity.municipality
+        if mine is not None and submission.municipality != mine:
+            if submission.municipality is None:  # no municipality column: nothing to compare
+                submission = replace(submission, municipality=mine)
+            else:  # validate again to report the rows that name another municipality
+                submission = self._valid(table, period, mine, nil_return)
         body: dict[str, Any] = {
             "period": str(submission.period),
             "nil_return": nil_return,

@@ -44,15 +44,11 @@ class Submission:
         """Normalise validated rows (dimension columns and ``count``) into a submission."""
         taxonomy = taxonomy or load_taxonomy()
         dims = list(taxonomy.dimension_names)
-        kept = rows.loc[rows[COUNT] > 0, [*dims, COUNT]].copy()
-        order = {d: {c: i for i, c in enumerate(taxonomy.codes(d))} for d in dims}
-        kept["_key"] = (
-            list(zip(*(kept[d].map(order[d]) for d in dims), strict=True)) if len(kept) else []
-        )
-        kept = kept.sort_values("_key").drop(columns="_key").reset_index(drop=True)
-        kept[COUNT] = kept[COUNT].astype("int64")
-        for d in dims:
-            kept[d] = kept[d].astype(object)
+        kept = rows.loc[rows[COUNT] > 0, [*dims, COUNT]]
+        if len(kept) > 1:
+            order = {d: {c: i for i, c in enumerate(taxonomy.codes(d))} for d in dims}
+            kept = kept.sort_values(dims, key=lambda col: col.map(order[str(col.name)]))
+        kept = kept.reset_index(drop=True).astype({COUNT: "int64", **dict.fromkeys(dims, object)})
         return cls(period, municipality, nil_return, taxonomy.version, kept, len(rows))
 
     @property
