@@ -53,36 +53,6 @@ _ZIP = b"PK\x03\x04"
 _OLE = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"  # old .xls, and every password-protected workbook
 _DASH = " — "
 
-COUNTING_RULES: dict[Lang, tuple[str, ...]] = {
-    "nl": (
-        "De eenheid is één incident: de zaak van één ambtenaar.",
-        "Elk incident heeft één primair functietype, één primaire gegevenscategorie, één soort "
-        "dienstverband en één motief.",
-        "Het bestand van een kwartaal telt per combinatie de incidenten die in dat kwartaal een "
-        "fase bereikten. Een incident bereikt elke fase hoogstens één keer, ooit: een signaal in "
-        "het eerste kwartaal en een veroordeling in het vierde tellen in twee kwartalen, elk één "
-        "keer.",
-        "Een combinatie die niet in het bestand staat, telt als 0. Een kwartaal zonder incidenten "
-        'meldt u uitdrukkelijk als nulmelding (lekstat submit --nil), zodat "niets gebeurd" nooit '
-        'wordt verward met "niet aangeleverd".',
-        "Aantallen zijn gehele getallen van 0 tot en met 10.000. Een combinatie mag maar één keer "
-        "in het bestand staan.",
-    ),
-    "en": (
-        "The unit is one incident: one civil servant's case.",
-        "Each incident has one primary function type, one primary data category, one employment "
-        "type and one motive.",
-        "A quarter's file counts, per combination, the incidents that reached each stage during "
-        "that quarter. An incident reaches each stage at most once, ever: a signal in the first "
-        "quarter and a conviction in the fourth count in two quarters, once each.",
-        "A combination that is not in the file counts as 0. A quarter without incidents is "
-        'reported explicitly as a nil return (lekstat submit --nil), so that "nothing happened" '
-        'is never confused with "not submitted".',
-        "Counts are whole numbers from 0 to 10,000. A combination appears in the file at most "
-        "once.",
-    ),
-}
-
 HOW_TO: dict[Lang, tuple[str, ...]] = {
     "nl": (
         f"Vul het blad '{DATA_SHEET}' in: één rij per combinatie, kies de codes uit de "
@@ -392,8 +362,8 @@ def _fill_explanation(sheet: Worksheet, taxonomy: Taxonomy) -> None:
     line("Toelichting bij het aanleverformat van lekstat", font=title)
     line("Explanation of the lekstat submission template", font=title)
     for heading, texts in (
-        ("Telregels", COUNTING_RULES["nl"]),
-        ("Counting rules", COUNTING_RULES["en"]),
+        ("Telregels", taxonomy.counting_rules("nl")),
+        ("Counting rules", taxonomy.counting_rules("en")),
         ("Zo vult u het in", HOW_TO["nl"]),
         ("How to fill it in", HOW_TO["en"]),
     ):

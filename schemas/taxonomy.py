@@ -98,6 +98,12 @@ class Taxonomy:
     valid_from: str
     dimension_names: tuple[str, ...]
     dimensions: dict[str, Dimension]
+    counting_rules_nl: tuple[str, ...] = ()
+    counting_rules_en: tuple[str, ...] = ()
+
+    def counting_rules(self, lang: Lang = "nl") -> tuple[str, ...]:
+        """The counting rules (what one count means) in ``lang``."""
+        return self.counting_rules_nl if lang == "nl" else self.counting_rules_en
 
     def dimension(self, name: str) -> Dimension:
         """The dimension called ``name`` (including ``function_group``)."""
@@ -164,11 +170,14 @@ def parse_taxonomy(text: str) -> Taxonomy:
     for dim in dims.values():
         if len(set(dim.codes)) != len(dim.codes):
             raise TaxonomyError(f"dimension {dim.name} has a duplicate code")
+    rules = raw.get("counting_rules", {})
     return Taxonomy(
         version=version,
         valid_from=str(raw.get("valid_from", "")),
         dimension_names=names,
         dimensions=dims,
+        counting_rules_nl=tuple(str(r) for r in rules.get("nl", ())),
+        counting_rules_en=tuple(str(r) for r in rules.get("en", ())),
     )
 
 

@@ -115,3 +115,13 @@ description_en = "g"
         parse_taxonomy(text)
     with pytest.raises(TaxonomyError, match="malformed"):
         parse_taxonomy("version = 1\n")
+
+
+def test_taxonomy_counting_rules_in_both_languages() -> None:
+    tax = load_taxonomy()
+    nl, en = tax.counting_rules("nl"), tax.counting_rules("en")
+    assert len(nl) == len(en) == 5
+    assert nl[0].startswith("De eenheid is één incident") and en[0].startswith(
+        "The unit is one incident"
+    )
+    assert any("10.000" in r for r in nl) and any("10,000" in r for r in en)
