@@ -523,17 +523,12 @@ def build_parser() -> argparse.ArgumentParser:
     demo.add_argument("--rho", type=_rho, default=0.5, help="the release's budget")
     demo.add_argument("--concurrency", type=int, default=16)
 
-    clock = sub.add_parser("demo-clock", help=argparse.SUPPRESS, description=cmd_demo_clock.__doc__)
+    clock = sub.add_parser("demo-clock", description=cmd_demo_clock.__doc__)
     clock.set_defaults(handler=cmd_demo_clock)
     clock.add_argument("moment", help="e.g. 2025-04-08T09:00")
-
-    for extend in EXTENSIONS:
-        extend(sub, add)
+    # Not listed in --help: it only works against a server started with a demo clock.
+    sub._choices_actions = [a for a in sub._choices_actions if a.dest != "demo-clock"]
     return parser
-
-
-#: Functions that add more commands: ``extend(subparsers, add)``.
-EXTENSIONS: list[Callable[..., None]] = []
 
 
 def run(argv: Sequence[str], ctx: Context) -> int:
