@@ -99,7 +99,11 @@ TEXT: dict[str, dict[str, str]] = {
             "Voor eerdere jaren is steeds de laatste jaarpublicatie van dat jaar gebruikt."
         ),
         "trend_source": "Bron per jaar",
-        "trend_unchanged": "Verschil niet aantoonbaar",
+        "trend_quarterly": (
+            "Dit is een voorlopige kwartaalpublicatie. Kwartaalcijfers zijn niet te vergelijken "
+            "met de jaarcijfers van eerdere jaren; de ontwikkeling door de jaren staat in de "
+            "jaarrapportage."
+        ),
         "coverage_period": "Kwartaal",
         "coverage_expected": "Gemeenten",
         "coverage_submitted": "Aangeleverd",
@@ -108,6 +112,7 @@ TEXT: dict[str, dict[str, str]] = {
         "coverage_missing": "Niet aangeleverd",
         "coverage_missing_list": "Gemeenten die niet (volledig) aanleverden",
         "coverage_missing_none": "Alle gemeenten leverden elk kwartaal aan.",
+        "coverage_none": "De publicatie vermeldt geen respons van gemeenten.",
         "code": "Code",
         "municipality": "Gemeente",
         "province": "Provincie",
@@ -199,7 +204,11 @@ TEXT: dict[str, dict[str, str]] = {
             "earlier years the latest annual release of that year is used."
         ),
         "trend_source": "Source by year",
-        "trend_unchanged": "No demonstrable difference",
+        "trend_quarterly": (
+            "This is a provisional quarterly release. Quarterly figures cannot be compared with "
+            "the annual figures of earlier years; the trend over the years is in the annual "
+            "report."
+        ),
         "coverage_period": "Quarter",
         "coverage_expected": "Municipalities",
         "coverage_submitted": "Reported",
@@ -208,6 +217,7 @@ TEXT: dict[str, dict[str, str]] = {
         "coverage_missing": "Not reported",
         "coverage_missing_list": "Municipalities that did not (fully) report",
         "coverage_missing_none": "Every municipality reported in every quarter.",
+        "coverage_none": "The release records no response of municipalities.",
         "code": "Code",
         "municipality": "Municipality",
         "province": "Province",
@@ -324,11 +334,12 @@ class Formatter:
         clock = f"{local:%H.%M} uur" if self.lang == "nl" else f"{local:%H:%M}"
         return f"{self.date(local)} {self.t('at')} {clock} {zone}"
 
-    def quarter(self, n: int) -> str:
-        """``1e kwartaal`` / ``first quarter``."""
+    def quarter(self, n: int, capital: bool = False) -> str:
+        """``1e kwartaal`` / ``first quarter`` (``First quarter`` with ``capital``)."""
         if self.lang == "nl":
             return self.t("quarter_label", n=n)
-        return self.t("quarter_label", ordinal=_ORDINALS_EN[n])
+        text = self.t("quarter_label", ordinal=_ORDINALS_EN[n])
+        return text[0].upper() + text[1:] if capital else text
 
     def quarter_short(self, n: int) -> str:
         """``K1`` / ``Q1``."""

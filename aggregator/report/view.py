@@ -66,8 +66,8 @@ class Section:
     chart: Markup | None
     fixed_stage: str | None = None
     has_unreliable: bool = False
-    #: In print, start the table on a page of its own: chart and table do not fit one page.
-    table_new_page: bool = False
+    #: In print, keep the table and its notes on one page: it is short enough.
+    keep_together: bool = False
 
 
 class Labels:
@@ -88,7 +88,7 @@ class Labels:
         """The label of a code; an unknown code shows as itself."""
         if dimension == QUARTER:
             digits = str(code).lstrip("QK")
-            return self.fmt.quarter(int(digits)) if digits.isdigit() else str(code)
+            return self.fmt.quarter(int(digits), capital=True) if digits.isdigit() else str(code)
         if dimension == PROVINCE:
             try:
                 return self.register.province(str(code)).name
@@ -209,7 +209,7 @@ def build_section(
             ]
             section.chart = charts.bar_chart(chart_rows, fmt, title=chart_title)
     section.has_unreliable = any(f.unreliable for row in section.rows for f in row.figures)
-    section.table_new_page = _needs_own_page(section)
+    section.keep_together = _fits_a_page(section)
     return section
 
 
@@ -217,16 +217,12 @@ def build_section(
 PAGE_HEIGHT = 708.0
 
 
-def _needs_own_page(section: Section) -> bool:
-    """Whether heading, chart, table and notes overflow one page (estimated in points), so
-    that the table is better started on the next page than split after a few rows."""
-    if section.chart is None:
-        return False
-    row = 24.0 if section.layout == "matrix" else 14.0
-    table = 48.0 + row * len(section.rows)
-    if table > PAGE_HEIGHT - 60:
-        return False  # longer than a page: it splits anyway, with its header repeated
-    return 36.0 + charts.height_of(section.chart) + table + 70.0 > PAGE_HEIGHT
+def _fits_a_page(section: Section) -> bool:
+    """Whether the table with its header and notes fits on one page (estimated in points):
+    then it is kept whole, on the next page if need be, rather than split after a few rows.
+    A longer table splits anyway, with its header repeated on every page."""
+    row = 24.0 if section.layout == "matrix" else 16.0
+    return 48.0 + row * len(section.rows) + 70.0 < PAGE_HEIGHT
 
 
 # -- summary -------------------------------------------------------------------------------
@@ -426,20 +422,22 @@ class Trend:
 
 
 def build_trend(data: ReportData, labels: Labels) -> Trend:
-    """The trend of the annual releases' totals, the release itself included if annual."""
+    """The totals of the annual releases of earlier years and of this one (none for a
+    quarterly release)."""
     fmt = labels.fmt
     trend = Trend()
     points: list[tuple[dict[str, Any], pd.DataFrame]] = []
+    if data.quarter is not None:
+        return trend  # a quarter is not comparable with earlier years' annual figures
     for release, tables in data.history:
         name = totals_table(release, tables)
         if name is not None:
             points.append((release, tables[name]))
     if not points:
         return trend
-    if data.quarter is None:
-        name = totals_table(data.release, data.tables)
-        if name is not None:
-            points.append((data.release, data.tables[name]))
+    name = totals_table(data.release, data.tables)
+    if name is not None:
+        points.append((data.release, data.tables[name]))
     points = points[-len(charts.SERIES) :]
     trend.years = [str(r["year"]) for r, _ in points]
     trend.sources = [
