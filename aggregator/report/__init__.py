@@ -5,9 +5,11 @@ earlier years' releases (for the trend) and the coverage from the store; :func:`
 makes one self-contained HTML document; :func:`write_report` writes it as ``.html`` or as a
 ``.pdf`` laid out from the same HTML by WeasyPrint.
 
->>> from aggregator.report import load_report_data, write_report  # doctest: +SKIP
->>> data = load_report_data(store, 2025)                          # doctest: +SKIP
->>> write_report(data, "nl", Path("jaarrapportage-2025.pdf"))     # doctest: +SKIP
+    from aggregator.report import load_report_data, write_report
+
+    data = load_report_data(store, 2025)            # the year's latest (annual) release
+    write_report(data, "nl", Path("jaarrapportage-2025.pdf"))
+    write_report(data, "en", Path("annual-report-2025.html"))
 """
 
 from aggregator.report.data import (

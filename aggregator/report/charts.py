@@ -151,14 +151,28 @@ def _fit(line: str, width: float, size: float, bold: bool) -> str:
 
 
 def nice_ticks(top: float, target: int = 4) -> list[int]:
-    """Whole-number axis ticks from 0 past ``top``, about ``target`` steps."""
+    """Whole-number axis ticks from 0 to just past ``top``, at most ``target + 1`` steps,
+    with as little empty room past ``top`` as such steps allow.
+
+    >>> nice_ticks(47, 3), nice_ticks(23, 3), nice_ticks(0), nice_ticks(123, 5)
+    ([0, 25, 50], [0, 10, 20, 30], [0, 1], [0, 25, 50, 75, 100, 125])
+    """
     top = max(float(top), 1.0)
-    raw = top / max(target, 1)
-    magnitude = 10 ** math.floor(math.log10(raw))
-    step = next(m * magnitude for m in (1, 2, 2.5, 5, 10) if m * magnitude >= raw)
-    step = max(1, round(step))
-    end = math.ceil(top / step) * step
-    return list(range(0, end + 1, step))
+    best: tuple[float, int, int] | None = None
+    magnitude = 1
+    while best is None or magnitude <= top:
+        for m in (1, 2, 2.5, 5):
+            step = m * magnitude
+            if step != int(step):
+                continue
+            n = math.ceil(top / step)
+            if (n >= 2 or top <= 1) and n <= target + 1:
+                key = (n * step, abs(n - target), int(step))
+                best = key if best is None or key < best else best
+        magnitude *= 10
+    assert best is not None
+    end, _, step = best
+    return list(range(0, int(end) + 1, step))
 
 
 class _Svg:

@@ -7,7 +7,7 @@ titles, legends) lives in :data:`TEXT`, so both languages have the same keys (a 
 >>> Formatter("nl").integer(12345), Formatter("en").integer(12345)
 ('12.345', '12,345')
 >>> Formatter("nl").decimal(0.25), Formatter("en").decimal(10.1045)
-('0,25', '10,1')
+('0,25', '10.1')
 >>> Formatter("nl").date(dt.datetime(2026, 1, 15, 10, 0)), Formatter("en").date(dt.date(2026, 3, 2))
 ('15 januari 2026', '2 March 2026')
 >>> Formatter("nl").between(3, 1200), Formatter("en").interval(3, 1200)
@@ -84,7 +84,6 @@ TEXT: dict[str, dict[str, str]] = {
             "wordt wel getoond, maar geeft alleen een orde van grootte aan."
         ),
         "interval_note": "Onder elke schatting staat het 95%-interval (ondergrens–bovengrens).",
-        "stage_columns_note": "De kolommen zijn de fasen; zie de sleutel onder de tabel.",
         "no_figures": "Deze publicatie bevat geen tabellen.",
         "quarter_label": "{n}e kwartaal",
         "quarter_short": "K{n}",
@@ -189,7 +188,6 @@ TEXT: dict[str, dict[str, str]] = {
             "is shown, but it only indicates an order of magnitude."
         ),
         "interval_note": "Below each estimate is its 95% interval (lower–upper bound).",
-        "stage_columns_note": "The columns are the stages; see the key below the table.",
         "no_figures": "This release contains no tables.",
         "quarter_label": "{ordinal} quarter",
         "quarter_short": "Q{n}",

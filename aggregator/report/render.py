@@ -18,7 +18,13 @@ import jinja2
 from markupsafe import Markup
 
 from aggregator.report import view
-from aggregator.report.data import ReportData, plan_spec, table_meta, table_names
+from aggregator.report.data import (
+    ReportData,
+    plan_spec,
+    table_meta,
+    table_names,
+    totals_table,
+)
 from aggregator.report.i18n import UNRELIABLE_MARK, Formatter, Lang
 from schemas.taxonomy import load_taxonomy
 
@@ -67,6 +73,8 @@ def _context(data: ReportData, lang: Lang) -> dict[str, Any]:
     for i, name in enumerate(table_names(release), start=1):
         spec = {**meta.get(name, {}), **plan_spec(release, name)}
         sections.append(view.build_section(name, f"2.{i}", spec, data.tables[name], labels))
+    totals = totals_table(release, data.tables)
+    totals_number = next((s.number for s in sections if s.name == totals), "")
     created = data.created_at
     if data.quarter:
         subtitle = fmt.t("subtitle_quarter", quarter=fmt.quarter(data.quarter), year=data.year)
@@ -96,6 +104,7 @@ def _context(data: ReportData, lang: Lang) -> dict[str, Any]:
         "stage_names": [labels.code("stage", s) for s in stages],
         "summary": view.build_summary(data, labels),
         "sections": sections,
+        "totals_number": totals_number,
         "trend": view.build_trend(data, labels),
         "coverage": data.coverage,
         "not_reported": data.not_reported,

@@ -299,7 +299,8 @@ def build_summary(data: ReportData, labels: Labels) -> Summary:
         )
         top = part.head(3).to_dict("records")
         if top:
-            names = [labels.code(GROUP_DIMENSION, str(r[GROUP_DIMENSION])) for r in top]
+            # Quoted: group names such as "Public space and enforcement" contain "and".
+            names = [f"‘{labels.code(GROUP_DIMENSION, str(r[GROUP_DIMENSION]))}’" for r in top]
             items = [
                 _in_words(fmt, n, r, i == 0)
                 for i, (n, r) in enumerate(zip(names, top, strict=True))
@@ -352,12 +353,12 @@ def _motive_summary(out: Summary, part: pd.DataFrame, labels: Labels) -> None:
     if fmt.lang == "nl":
         out.motives = (
             f"Bij naar schatting {estimate} signalen ({between}) ging het om lekken aan "
-            f"criminelen. Bij de andere motieven: {fmt.join(other_words)}."
+            f"criminelen. Voor de andere motieven zijn de schattingen: {fmt.join(other_words)}."
         )
     else:
         out.motives = (
-            f"An estimated {estimate} signals ({between}) concerned leaking to criminals. The "
-            f"other motives: {fmt.join(other_words)}."
+            f"An estimated {estimate} signals ({between}) concerned leaking to criminals. For the "
+            f"other motives the estimates are: {fmt.join(other_words)}."
         )
     total = int(c["estimate"]) + sum(int(r["estimate"]) for r in others)
     if total <= 0:
@@ -370,7 +371,8 @@ def _motive_summary(out: Summary, part: pd.DataFrame, labels: Labels) -> None:
     low, high = round(100 * low), round(100 * min(high, 1.0))
     if fmt.lang == "nl":
         out.share = (
-            f"Lekken aan criminelen is daarmee ongeveer {fmt.percent(share)} van de signalen "
+            f"Het aandeel lekken aan criminelen is daarmee ongeveer {fmt.percent(share)} van de "
+            "signalen "
             "(berekend uit de schattingen hierboven). Met de marges meegerekend ligt dat aandeel "
             f"ruwweg tussen {fmt.integer(low)} en {fmt.integer(high)} procent."
         )
