@@ -67,7 +67,7 @@ def _context(data: ReportData, lang: Lang) -> dict[str, Any]:
     fmt = Formatter(lang)
     release = data.release
     taxonomy = load_taxonomy(str(release.get("taxonomy_version") or "1"))
-    labels = view.Labels(fmt, taxonomy, data.year)
+    labels = view.Labels(fmt, taxonomy)
     meta = table_meta(release)
     sections = []
     for i, name in enumerate(table_names(release), start=1):

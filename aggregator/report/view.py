@@ -73,12 +73,11 @@ class Section:
 class Labels:
     """Labels of table dimensions and codes for one language and taxonomy version."""
 
-    def __init__(self, fmt: Formatter, taxonomy: Taxonomy, year: int) -> None:
+    def __init__(self, fmt: Formatter, taxonomy: Taxonomy) -> None:
         self.fmt = fmt
         self.taxonomy = taxonomy
         self.register = load_register()
         self.stage_number = {c: i for i, c in enumerate(taxonomy.stages, start=1)}
-        self.year = year
 
     def dimension(self, name: str) -> str:
         """The label of a dimension."""
