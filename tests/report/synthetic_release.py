@@ -7,8 +7,11 @@ size the engine would add, rounded to non-negative integers, with 95% intervals 
 ``unreliable`` flag. This is *not* differential privacy and must never move into
 ``aggregator/``. The metadata and the tables follow the shapes of ``docs/architecture.md``.
 
-When the engine lands, :func:`make_release` is the one function to switch to
-``engine.compute_release``.
+When the engine lands, switch in one place: :func:`make_release` returns ``(metadata,
+tables)`` for one release, so its body becomes ``engine.compute_release`` on
+``engine.exact_tables(data.truth_rows(year, quarter), …)`` with the metadata the release glue
+records (or :func:`publish` becomes a call to that glue, which also stores it). Everything
+else here (the scenario, the submissions, the coverage) stays.
 """
 
 from __future__ import annotations
