@@ -1,0 +1,304 @@
+"""What a report is made of: one release, its tables, earlier years' releases and coverage.
+
+Everything here is read from the store; nothing is computed from raw counts. The coverage of a
+quarter (who submitted, who sent a nil return, who is missing) is not private: it is published
+with every release, and the list of municipalities that did not report is taken from the
+submissions received up to the moment the release was created.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from typing import Any, Protocol
+
+import pandas as pd
+
+from aggregator.report.i18n import parse_moment
+from schemas.municipalities import Register, load_register
+from schemas.tables import STAGE
+
+
+class ReportError(ValueError):
+    """No release to report on, or a release the report cannot read."""
+
+
+class ReleaseStore(Protocol):
+    """The part of :class:`aggregator.store.Store` the report reads."""
+
+    def list_releases(self, year: int | None = None) -> list[dict[str, Any]]: ...
+
+    def get_release(self, release_id: str) -> dict[str, Any] | None: ...
+
+    def release_table(self, release_id: str, name: str) -> pd.DataFrame | None: ...
+
+    def list_submissions(
+        self, *, municipality: str | None = None, period: str | None = None
+    ) -> list[Any]: ...
+
+
+@dataclass(frozen=True)
+class NonReporter:
+    """A municipality that did not submit for a quarter."""
+
+    code: str
+    name: str
+    province: str
+
+
+@dataclass(frozen=True)
+class QuarterCoverage:
+    """One quarter's response: ``submitted`` counts every municipality that reported,
+    nil returns included; ``expected == submitted + missing``."""
+
+    period: str
+    quarter: int
+    expected: int
+    submitted: int
+    nil_return: int
+    missing: int
+    not_reported: tuple[NonReporter, ...] = ()
+
+    @property
+    def with_incidents(self) -> int:
+        """Municipalities that reported at least one incident."""
+        return self.submitted - self.nil_return
+
+
+@dataclass
+class ReportData:
+    """Everything one report shows: the release, its tables, history and coverage."""
+
+    release: dict[str, Any]
+    tables: dict[str, pd.DataFrame]
+    #: Earlier years' annual releases with their tables, oldest first (for the trend).
+    history: list[tuple[dict[str, Any], dict[str, pd.DataFrame]]] = field(default_factory=list)
+    #: Per quarter of the release, in order.
+    coverage: list[QuarterCoverage] = field(default_factory=list)
+
+    @property
+    def year(self) -> int:
+        """The data year."""
+        return int(self.release["year"])
+
+    @property
+    def quarter(self) -> int | None:
+        """The quarter of a quarterly (provisional) release, else ``None``."""
+        q = self.release.get("quarter")
+        return int(q) if q else None
+
+    @property
+    def created_at(self) -> dt.datetime:
+        """When the release was created (aware, UTC)."""
+        return parse_moment(self.release["created_at"])
+
+    @property
+    def expected_municipalities(self) -> int:
+        """How many municipalities were expected to report (the most in any quarter)."""
+        return max((c.expected for c in self.coverage), default=0)
+
+    @property
+    def not_reported(self) -> list[tuple[NonReporter, tuple[int, ...]]]:
+        """Every municipality that missed a quarter, with the quarters it missed, by code."""
+        missed: dict[NonReporter, list[int]] = {}
+        for c in self.coverage:
+            for m in c.not_reported:
+                missed.setdefault(m, []).append(c.quarter)
+        return [(m, tuple(qs)) for m, qs in sorted(missed.items(), key=lambda kv: kv[0].code)]
+
+    @property
+    def reported_every_quarter(self) -> int:
+        """How many expected municipalities reported in every quarter of the release."""
+        return self.expected_municipalities - len(self.not_reported)
+
+
+def select_release(
+    releases: list[dict[str, Any]], year: int, release_id: str | None = None
+) -> dict[str, Any]:
+    """The release to report on: ``release_id``, or the year's latest annual release, or
+    else its latest quarterly one. ``releases`` are oldest first, as the store lists them.
+
+    >>> rs = [{"id": "2025-Q1-r1", "year": 2025, "quarter": 1},
+    ...       {"id": "2025-r1", "year": 2025, "quarter": None},
+    ...       {"id": "2025-Q2-r1", "year": 2025, "quarter": 2}]
+    >>> select_release(rs, 2025)["id"]
+    '2025-r1'
+    >>> select_release(rs[:1] + rs[2:], 2025)["id"]
+    '2025-Q2-r1'
+    """
+    of_year = [r for r in releases if int(r["year"]) == year]
+    if release_id is not None:
+        for r in of_year:
+            if r["id"] == release_id:
+                return r
+        raise ReportError(f"release {release_id!r} is not a release of {year}")
+    if not of_year:
+        raise ReportError(f"there is no release for {year} yet; create one first")
+    annual = [r for r in of_year if not r.get("quarter")]
+    return (annual or of_year)[-1]
+
+
+def table_meta(release: Mapping[str, Any]) -> dict[str, dict[str, Any]]:
+    """The per-table metadata of a release by table name (stored as a list or a mapping)."""
+    raw = release.get("tables") or []
+    items = raw.values() if isinstance(raw, Mapping) else raw
+    return {str(m["name"]): dict(m) for m in items}
+
+
+def table_names(release: Mapping[str, Any]) -> list[str]:
+    """The release's tables in plan order."""
+    plan = release.get("plan") or []
+    names = [str(t["name"]) for t in plan]
+    return names or list(table_meta(release))
+
+
+def totals_table(release: Mapping[str, Any], tables: Mapping[str, pd.DataFrame]) -> str | None:
+    """The name of the release's table of national totals by stage, if it has one."""
+    for name in table_names(release):
+        spec = plan_spec(release, name)
+        if list(spec.get("dimensions", [])) == [STAGE] and name in tables:
+            return name
+    return None
+
+
+def plan_spec(release: Mapping[str, Any], name: str) -> dict[str, Any]:
+    """The plan's definition of table ``name`` (``TableSpec.to_dict()``)."""
+    for t in release.get("plan") or []:
+        if t["name"] == name:
+            return dict(t)
+    return table_meta(release).get(name, {"name": name})
+
+
+def load_tables(store: ReleaseStore, release: Mapping[str, Any]) -> dict[str, pd.DataFrame]:
+    """Every published table of a release, in plan order."""
+    out: dict[str, pd.DataFrame] = {}
+    for name in table_names(release):
+        frame = store.release_table(str(release["id"]), name)
+        if frame is None:
+            raise ReportError(f"release {release['id']} has no table {name!r}")
+        out[name] = frame
+    return out
+
+
+def normalise_coverage(raw: Any, year: int, quarter: int | None) -> dict[int, dict[str, int]]:
+    """The release's coverage per quarter number, with ``submitted`` including nil returns.
+
+    Accepted: a mapping keyed by period (``2025-Q1``) or quarter, or a list of records with
+    ``period`` or ``quarter``. ``submitted`` may count nil returns or not; the counts tell.
+
+    >>> normalise_coverage({"2025-Q1": {"expected": 342, "submitted": 40, "nil_return": 300,
+    ...                                 "missing": 2}}, 2025, None)
+    {1: {'expected': 342, 'submitted': 340, 'nil_return': 300, 'missing': 2}}
+    """
+    records: list[tuple[Any, Mapping[str, Any]]]
+    if isinstance(raw, Mapping):
+        records = [(k, v) for k, v in raw.items() if isinstance(v, Mapping)]
+    elif isinstance(raw, list):
+        records = [(r.get("period", r.get("quarter")), r) for r in raw if isinstance(r, Mapping)]
+    else:
+        records = []
+    out: dict[int, dict[str, int]] = {}
+    for key, r in records:
+        q = _quarter_of(key, year, quarter)
+        if q is None:
+            continue
+        expected = int(r.get("expected", 0))
+        nil = int(r.get("nil_return", r.get("nil_returns", 0)))
+        missing = int(r.get("missing", 0))
+        submitted = int(r.get("submitted", expected - missing))
+        if submitted + nil + missing == expected and nil:
+            submitted += nil  # "submitted" counted only the municipalities with incidents
+        out[q] = {
+            "expected": expected,
+            "submitted": submitted,
+            "nil_return": nil,
+            "missing": missing,
+        }
+    return dict(sorted(out.items()))
+
+
+def _quarter_of(key: Any, year: int, quarter: int | None) -> int | None:
+    text = str(key).upper()
+    if text.startswith(f"{year}-Q"):
+        text = text[len(f"{year}-Q") :]
+    text = text.lstrip("QK")
+    if text.isdigit() and 1 <= int(text) <= 4:
+        return int(text)
+    return quarter
+
+
+def load_coverage(
+    store: ReleaseStore, release: Mapping[str, Any], register: Register | None = None
+) -> list[QuarterCoverage]:
+    """Per quarter of the release: the published counts and who had not reported by then."""
+    register = register or load_register()
+    year = int(release["year"])
+    quarter = int(release["quarter"]) if release.get("quarter") else None
+    created = parse_moment(release["created_at"]).replace(tzinfo=None)
+    counts = normalise_coverage(release.get("coverage"), year, quarter)
+    expected = register.valid_in(year)
+    out = []
+    for q in [quarter] if quarter else [1, 2, 3, 4]:
+        period = f"{year}-Q{q}"
+        received = {
+            s.municipality
+            for s in store.list_submissions(period=period)
+            if _naive_utc(s.received_at) <= created
+        }
+        missing = tuple(
+            NonReporter(m.code, m.name, m.province_name) for m in expected if m.code not in received
+        )
+        c = counts.get(q)
+        if c is None:  # an older release without coverage: what the store says
+            nil = sum(
+                1
+                for s in _latest(store, period, created).values()
+                if s.nil_return or getattr(s, "total", 1) == 0
+            )
+            c = {
+                "expected": len(expected),
+                "submitted": len(expected) - len(missing),
+                "nil_return": nil,
+                "missing": len(missing),
+            }
+        out.append(QuarterCoverage(period, q, not_reported=missing, **c))
+    return out
+
+
+def _latest(store: ReleaseStore, period: str, until: dt.datetime) -> dict[str, Any]:
+    latest: dict[str, Any] = {}
+    for s in store.list_submissions(period=period):
+        if _naive_utc(s.received_at) <= until:
+            latest[s.municipality] = s
+    return latest
+
+
+def _naive_utc(moment: dt.datetime) -> dt.datetime:
+    if moment.tzinfo is not None:
+        return moment.astimezone(dt.UTC).replace(tzinfo=None)
+    return moment
+
+
+def load_history(
+    store: ReleaseStore, year: int
+) -> list[tuple[dict[str, Any], dict[str, pd.DataFrame]]]:
+    """The latest annual release of every earlier year that has one, oldest year first."""
+    latest: dict[int, dict[str, Any]] = {}
+    for r in store.list_releases():
+        y = int(r["year"])
+        if y < year and not r.get("quarter"):
+            latest[y] = r
+    return [(latest[y], load_tables(store, latest[y])) for y in sorted(latest)]
+
+
+def load_report_data(store: ReleaseStore, year: int, release_id: str | None = None) -> ReportData:
+    """Everything the report of ``year`` shows; by default from the year's latest release
+    (annual releases preferred over quarterly ones)."""
+    release = select_release(store.list_releases(year), year, release_id)
+    return ReportData(
+        release=release,
+        tables=load_tables(store, release),
+        history=load_history(store, year),
+        coverage=load_coverage(store, release),
+    )

@@ -1,0 +1,350 @@
+"""Words and number formats of the report in Dutch and English.
+
+Dutch writes ``1.234`` and ``0,25``, English ``1,234`` and ``0.25``; dates spell the month in
+the report's language. Every user-visible word of the report that is not prose (headers, axis
+titles, legends) lives in :data:`TEXT`, so both languages have the same keys (a test checks).
+
+>>> Formatter("nl").integer(12345), Formatter("en").integer(12345)
+('12.345', '12,345')
+>>> Formatter("nl").decimal(0.25), Formatter("en").decimal(10.1045)
+('0,25', '10.1')
+>>> Formatter("nl").date(dt.datetime(2026, 1, 15, 10, 0)), Formatter("en").date(dt.date(2026, 3, 2))
+('15 januari 2026', '2 March 2026')
+>>> Formatter("nl").between(3, 1200), Formatter("en").interval(3, 1200)
+('tussen 3 en 1.200', '3–1,200')
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import math
+from typing import Literal
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+Lang = Literal["nl", "en"]
+LANGS: tuple[Lang, ...] = ("nl", "en")
+
+#: The mark next to an estimate whose 95% interval is wider than the estimate itself.
+UNRELIABLE_MARK = "*"
+
+MONTHS = {
+    "nl": ("januari", "februari", "maart", "april", "mei", "juni", "juli", "augustus",
+           "september", "oktober", "november", "december"),
+    "en": ("January", "February", "March", "April", "May", "June", "July", "August",
+           "September", "October", "November", "December"),
+}  # fmt: skip
+
+#: Short labels, headers, legends. Keys are the same in both languages.
+TEXT: dict[str, dict[str, str]] = {
+    "nl": {
+        "doc_kicker": "Jaarrapportage aan het parlement",
+        "doc_title": (
+            "Lekken en onrechtmatig raadplegen van persoonsgegevens door gemeenteambtenaren"
+        ),
+        "doc_short": "Lekken van persoonsgegevens door gemeenteambtenaren",
+        "subtitle_year": "Landelijke cijfers over {year}",
+        "subtitle_quarter": "Voorlopige landelijke cijfers over het {quarter} van {year}",
+        "cover_release": "Publicatie (release) {id}, gemaakt op {date}",
+        "cover_note": (
+            "Alle cijfers in dit rapport komen uit deze publicatie. Ze zijn beschermd met "
+            "differentiële privacy en hebben daardoor een foutmarge."
+        ),
+        "cover_privacy": "Privacybudget",
+        "provisional_note": (
+            "Dit zijn voorlopige cijfers uit een kwartaalpublicatie. De jaarpublicatie kan er "
+            "enigszins van afwijken."
+        ),
+        "page": "Pagina",
+        "of": "van",
+        "contents": "Inhoud",
+        "summary": "Samenvatting",
+        "figures": "Cijfers per tabel",
+        "figures_intro": (
+            "Per tabel van de publicatie volgen een grafiek en de tabel zelf. De balk is de "
+            "schatting, de lijn met dwarsstreepjes het 95%-interval."
+        ),
+        "trend": "Ontwikkeling door de jaren",
+        "coverage": "Respons van gemeenten",
+        "methodology": "Methode en verantwoording",
+        "taxonomy": "Indeling (taxonomie)",
+        "annex": "Technische gegevens van de publicatie",
+        "table": "Tabel",
+        "figure": "Figuur",
+        "estimate": "Schatting",
+        "interval": "95%-interval",
+        "std_error": "Standaardfout",
+        "stage": "Fase",
+        "stages_key": "Fasen",
+        "axis_incidents": "aantal incidenten (schatting met 95%-interval)",
+        "legend_estimate": "schatting",
+        "legend_interval": "95%-interval",
+        "legend_unreliable": "onbetrouwbaar",
+        "unreliable_note": (
+            "{mark} Onbetrouwbaar: het 95%-interval is breder dan de schatting zelf. Het cijfer "
+            "wordt wel getoond, maar geeft alleen een orde van grootte aan."
+        ),
+        "interval_note": "Onder elke schatting staat het 95%-interval (ondergrens–bovengrens).",
+        "no_figures": "Deze publicatie bevat geen tabellen.",
+        "quarter_label": "{n}e kwartaal",
+        "quarter_short": "K{n}",
+        "year": "Jaar",
+        "not_available": "niet beschikbaar",
+        "trend_none": (
+            "Er zijn nog geen jaarpublicaties over eerdere jaren. Een vergelijking door de jaren "
+            "volgt zodra die er zijn."
+        ),
+        "trend_intro": (
+            "Landelijke aantallen per fase in de jaarpublicaties, elk met het 95%-interval. "
+            "Voor eerdere jaren is steeds de laatste jaarpublicatie van dat jaar gebruikt."
+        ),
+        "trend_source": "Bron per jaar",
+        "trend_quarterly": (
+            "Dit is een voorlopige kwartaalpublicatie. Kwartaalcijfers zijn niet te vergelijken "
+            "met de jaarcijfers van eerdere jaren; de ontwikkeling door de jaren staat in de "
+            "jaarrapportage."
+        ),
+        "coverage_period": "Kwartaal",
+        "coverage_expected": "Gemeenten",
+        "coverage_submitted": "Aangeleverd",
+        "coverage_with_incidents": "met incidenten",
+        "coverage_nil": "nulmelding",
+        "coverage_missing": "Niet aangeleverd",
+        "coverage_missing_list": "Gemeenten die niet (volledig) aanleverden",
+        "coverage_missing_none": "Alle gemeenten leverden elk kwartaal aan.",
+        "coverage_none": "De publicatie vermeldt geen respons van gemeenten.",
+        "code": "Code",
+        "municipality": "Gemeente",
+        "province": "Provincie",
+        "quarters_missing": "Ontbrekende kwartalen",
+        "total": "Totaal",
+        "description": "Omschrijving",
+        "label": "Benaming",
+        "label_other_lang": "Engelse benaming",
+        "taxonomy_group": "Functiegroep",
+        "annex_release": "Publicatie",
+        "annex_created": "Gemaakt op",
+        "annex_period": "Periode",
+        "annex_taxonomy": "Versie van de taxonomie",
+        "annex_package": "Versie van lekstat",
+        "annex_unit": "Privacy-eenheid",
+        "annex_mechanism": "Mechanisme",
+        "annex_recorded": "zoals vastgelegd in de publicatie (Engelstalig)",
+        "annex_tables": "Tabellen van de publicatie",
+        "annex_table_name": "Tabel",
+        "annex_cells": "Cellen",
+        "annex_rho": "ρ",
+        "annex_sensitivity": "Gevoeligheid (L2)",
+        "annex_noise": "Ruisschaal",
+        "annex_expected_se": "Verwachte standaardfout",
+        "annex_all": "Totaal",
+        "at": "om",
+        "amsterdam_time": "Nederlandse tijd",
+        "percent_word": "procent",
+        "and": "en",
+    },
+    "en": {
+        "doc_kicker": "Annual report to Parliament",
+        "doc_title": "Leaks and unlawful consultation of personal data by municipal civil servants",
+        "doc_short": "Leaks of personal data by municipal civil servants",
+        "subtitle_year": "National figures for {year}",
+        "subtitle_quarter": "Provisional national figures for the {quarter} of {year}",
+        "cover_release": "Release {id}, created on {date}",
+        "cover_note": (
+            "Every figure in this report comes from this release. The figures are protected "
+            "with differential privacy and therefore have a margin of error."
+        ),
+        "cover_privacy": "Privacy budget",
+        "provisional_note": (
+            "These are provisional figures from a quarterly release. The annual release may "
+            "differ from them slightly."
+        ),
+        "page": "Page",
+        "of": "of",
+        "contents": "Contents",
+        "summary": "Summary",
+        "figures": "Figures by table",
+        "figures_intro": (
+            "Each table of the release is shown as a chart and as the table itself. The bar is "
+            "the estimate, the line with end marks the 95% interval."
+        ),
+        "trend": "Trend over the years",
+        "coverage": "Response of municipalities",
+        "methodology": "Methodology",
+        "taxonomy": "Classification (taxonomy)",
+        "annex": "Technical details of the release",
+        "table": "Table",
+        "figure": "Figure",
+        "estimate": "Estimate",
+        "interval": "95% interval",
+        "std_error": "Standard error",
+        "stage": "Stage",
+        "stages_key": "Stages",
+        "axis_incidents": "number of incidents (estimate with 95% interval)",
+        "legend_estimate": "estimate",
+        "legend_interval": "95% interval",
+        "legend_unreliable": "unreliable",
+        "unreliable_note": (
+            "{mark} Unreliable: the 95% interval is wider than the estimate itself. The figure "
+            "is shown, but it only indicates an order of magnitude."
+        ),
+        "interval_note": "Below each estimate is its 95% interval (lower–upper bound).",
+        "no_figures": "This release contains no tables.",
+        "quarter_label": "{ordinal} quarter",
+        "quarter_short": "Q{n}",
+        "year": "Year",
+        "not_available": "not available",
+        "trend_none": (
+            "There are no annual releases for earlier years yet. A comparison over the years "
+            "will follow once there are."
+        ),
+        "trend_intro": (
+            "National numbers by stage in the annual releases, each with its 95% interval. For "
+            "earlier years the latest annual release of that year is used."
+        ),
+        "trend_source": "Source by year",
+        "trend_quarterly": (
+            "This is a provisional quarterly release. Quarterly figures cannot be compared with "
+            "the annual figures of earlier years; the trend over the years is in the annual "
+            "report."
+        ),
+        "coverage_period": "Quarter",
+        "coverage_expected": "Municipalities",
+        "coverage_submitted": "Reported",
+        "coverage_with_incidents": "with incidents",
+        "coverage_nil": "nil return",
+        "coverage_missing": "Not reported",
+        "coverage_missing_list": "Municipalities that did not (fully) report",
+        "coverage_missing_none": "Every municipality reported in every quarter.",
+        "coverage_none": "The release records no response of municipalities.",
+        "code": "Code",
+        "municipality": "Municipality",
+        "province": "Province",
+        "quarters_missing": "Quarters missing",
+        "total": "Total",
+        "description": "Description",
+        "label": "Label",
+        "label_other_lang": "Dutch label (as on the form)",
+        "taxonomy_group": "Function group",
+        "annex_release": "Release",
+        "annex_created": "Created on",
+        "annex_period": "Period",
+        "annex_taxonomy": "Taxonomy version",
+        "annex_package": "lekstat version",
+        "annex_unit": "Privacy unit",
+        "annex_mechanism": "Mechanism",
+        "annex_recorded": "as recorded in the release",
+        "annex_tables": "Tables of the release",
+        "annex_table_name": "Table",
+        "annex_cells": "Cells",
+        "annex_rho": "ρ",
+        "annex_sensitivity": "Sensitivity (L2)",
+        "annex_noise": "Noise scale",
+        "annex_expected_se": "Expected standard error",
+        "annex_all": "Total",
+        "at": "at",
+        "amsterdam_time": "Amsterdam time",
+        "percent_word": "per cent",
+        "and": "and",
+    },
+}
+
+_ORDINALS_EN = {1: "first", 2: "second", 3: "third", 4: "fourth"}
+
+try:
+    _AMSTERDAM: dt.tzinfo | None = ZoneInfo("Europe/Amsterdam")
+except ZoneInfoNotFoundError:  # pragma: no cover - a system without a time-zone database
+    _AMSTERDAM = None
+
+
+def parse_moment(text: str) -> dt.datetime:
+    """A stored UTC time (``2026-01-15T10:00:00Z`` or ``2026-01-15 10:00:00``) as aware UTC."""
+    moment = dt.datetime.fromisoformat(str(text).strip().replace("Z", "+00:00"))
+    if moment.tzinfo is None:
+        moment = moment.replace(tzinfo=dt.UTC)
+    return moment.astimezone(dt.UTC)
+
+
+def local_time(moment: dt.datetime) -> dt.datetime:
+    """``moment`` in Dutch time (UTC when the system has no time-zone database)."""
+    aware = moment if moment.tzinfo else moment.replace(tzinfo=dt.UTC)
+    return aware.astimezone(_AMSTERDAM) if _AMSTERDAM is not None else aware
+
+
+class Formatter:
+    """Numbers, intervals, dates and words in one language."""
+
+    def __init__(self, lang: Lang) -> None:
+        if lang not in LANGS:
+            raise ValueError(f"language must be one of {', '.join(LANGS)}, got {lang!r}")
+        self.lang: Lang = lang
+        self._text = TEXT[lang]
+        self._thousands, self._decimal = (".", ",") if lang == "nl" else (",", ".")
+
+    def t(self, key: str, **values: object) -> str:
+        """The word or phrase ``key``, with ``values`` filled in."""
+        text = self._text[key]
+        return text.format(**values) if values else text
+
+    def integer(self, n: int) -> str:
+        """An integer with the language's thousands separator."""
+        text = f"{int(n):,}"
+        return text.replace(",", self._thousands)
+
+    def decimal(self, x: float, significant: int = 3) -> str:
+        """A number with ``significant`` significant digits, trailing zeros dropped."""
+        x = float(x)
+        if x == 0 or not math.isfinite(x):
+            return "0" if x == 0 else str(x)
+        digits = max(0, significant - 1 - math.floor(math.log10(abs(x))))
+        text = f"{x:,.{digits}f}"
+        if "." in text:
+            text = text.rstrip("0").rstrip(".")
+        return text.replace(",", "\0").replace(".", self._decimal).replace("\0", self._thousands)
+
+    def percent(self, share: float) -> str:
+        """A share as a whole percentage: ``31 procent`` / ``31%``."""
+        n = self.integer(round(100 * share))
+        return f"{n} {self.t('percent_word')}" if self.lang == "nl" else f"{n}%"
+
+    def interval(self, low: int, high: int) -> str:
+        """An interval for a table: ``90–106``."""
+        return f"{self.integer(low)}–{self.integer(high)}"
+
+    def between(self, low: int, high: int) -> str:
+        """An interval in a sentence: ``tussen 90 en 106`` / ``between 90 and 106``."""
+        word = "tussen" if self.lang == "nl" else "between"
+        return f"{word} {self.integer(low)} {self.t('and')} {self.integer(high)}"
+
+    def estimate(self, n: int, unreliable: bool) -> str:
+        """An estimate with the unreliable mark when it applies."""
+        return self.integer(n) + (UNRELIABLE_MARK if unreliable else "")
+
+    def date(self, moment: dt.date | dt.datetime) -> str:
+        """``15 januari 2026`` / ``15 January 2026`` (a datetime is shown in Dutch time)."""
+        if isinstance(moment, dt.datetime):
+            moment = local_time(moment)
+        return f"{moment.day} {MONTHS[self.lang][moment.month - 1]} {moment.year}"
+
+    def date_time(self, moment: dt.datetime) -> str:
+        """``15 januari 2026 om 11.00 uur Nederlandse tijd`` / ``… at 11:00 Amsterdam time``."""
+        local = local_time(moment)
+        zone = self.t("amsterdam_time") if _AMSTERDAM is not None else "UTC"
+        clock = f"{local:%H.%M} uur" if self.lang == "nl" else f"{local:%H:%M}"
+        return f"{self.date(local)} {self.t('at')} {clock} {zone}"
+
+    def quarter(self, n: int, capital: bool = False) -> str:
+        """``1e kwartaal`` / ``first quarter`` (``First quarter`` with ``capital``)."""
+        if self.lang == "nl":
+            return self.t("quarter_label", n=n)
+        text = self.t("quarter_label", ordinal=_ORDINALS_EN[n])
+        return text[0].upper() + text[1:] if capital else text
+
+    def quarter_short(self, n: int) -> str:
+        """``K1`` / ``Q1``."""
+        return self.t("quarter_short", n=n)
+
+    def join(self, items: list[str]) -> str:
+        """``a, b en c`` / ``a, b and c``."""
+        if len(items) <= 1:
+            return "".join(items)
+        return f"{', '.join(items[:-1])} {self.t('and')} {items[-1]}"

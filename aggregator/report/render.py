@@ -1,0 +1,164 @@
+"""Render the report: one self-contained HTML document, and a PDF made from it by WeasyPrint.
+
+The HTML carries its CSS and its charts (SVG) inline and refers to nothing outside itself; the
+PDF is the same HTML laid out with CSS paged media (A4, running header and footer, page
+numbers in the contents). WeasyPrint gets a URL fetcher that refuses every URL, so the PDF can
+never depend on the network either.
+"""
+
+from __future__ import annotations
+
+import math
+from functools import cache
+from importlib import resources
+from pathlib import Path
+from typing import Any, NoReturn
+
+import jinja2
+from markupsafe import Markup
+
+from aggregator.report import view
+from aggregator.report.data import (
+    ReportData,
+    plan_spec,
+    table_meta,
+    table_names,
+    totals_table,
+)
+from aggregator.report.i18n import UNRELIABLE_MARK, Formatter, Lang
+from schemas.taxonomy import load_taxonomy
+
+_SUPERSCRIPT = str.maketrans("-0123456789", "⁻⁰¹²³⁴⁵⁶⁷⁸⁹")
+#: Characters that could end a CSS string or the <style> element; dropped from header words.
+_CSS_UNSAFE = str.maketrans("", "", '\\"<>\n')
+
+
+@cache
+def _environment() -> jinja2.Environment:
+    return jinja2.Environment(
+        loader=jinja2.PackageLoader("aggregator.report", "templates"),
+        autoescape=True,
+        undefined=jinja2.StrictUndefined,
+        trim_blocks=True,
+        lstrip_blocks=True,
+        keep_trailing_newline=True,
+    )
+
+
+@cache
+def _stylesheet() -> str:
+    return (resources.files("aggregator.report") / "report.css").read_text(encoding="utf-8")
+
+
+def power_of_ten(x: float, fmt: Formatter) -> str:
+    """``1e-09`` as ``10⁻⁹``; other numbers as decimals.
+
+    >>> power_of_ten(1e-9, Formatter("nl")), power_of_ten(2.5e-6, Formatter("en"))
+    ('10⁻⁹', '0.0000025')
+    """
+    if x > 0:
+        exponent = math.log10(x)
+        if abs(exponent - round(exponent)) < 1e-9:
+            return "10" + str(round(exponent)).translate(_SUPERSCRIPT)
+    return fmt.decimal(x, 3)
+
+
+def _context(data: ReportData, lang: Lang) -> dict[str, Any]:
+    fmt = Formatter(lang)
+    release = data.release
+    taxonomy = load_taxonomy(str(release.get("taxonomy_version") or "1"))
+    labels = view.Labels(fmt, taxonomy)
+    meta = table_meta(release)
+    sections = []
+    for i, name in enumerate(table_names(release), start=1):
+        spec = {**meta.get(name, {}), **plan_spec(release, name)}
+        sections.append(view.build_section(name, f"2.{i}", spec, data.tables[name], labels))
+    totals = totals_table(release, data.tables)
+    totals_number = next((s.number for s in sections if s.name == totals), "")
+    created = data.created_at
+    if data.quarter:
+        subtitle = fmt.t("subtitle_quarter", quarter=fmt.quarter(data.quarter), year=data.year)
+    else:
+        subtitle = fmt.t("subtitle_year", year=data.year)
+    stages = taxonomy.stages
+    return {
+        "lang": lang,
+        "t": fmt.t,
+        "fmt": fmt,
+        "mark": UNRELIABLE_MARK,
+        "css": Markup(_stylesheet()),  # noqa: S704 - our own stylesheet, shipped in the package
+        "page_css": Markup(_page_css(fmt, release, subtitle)),  # noqa: S704 - built from fixed words
+        "release": release,
+        "release_id": str(release["id"]),
+        "year": data.year,
+        "quarter": data.quarter,
+        "subtitle": subtitle,
+        "created_date": fmt.date(created),
+        "created_full": fmt.date_time(created),
+        "created_iso": created.strftime("%Y-%m-%dT%H:%M:%SZ"),
+        "rho": fmt.decimal(float(release["rho"]), 3),
+        "epsilon": fmt.decimal(float(release["epsilon"]), 3),
+        "delta": power_of_ten(float(release["delta"]), fmt),
+        "stage_count": len(stages),
+        "sqrt_stages": fmt.decimal(math.sqrt(len(stages)), 3),
+        "stage_names": [labels.code("stage", s) for s in stages],
+        "summary": view.build_summary(data, labels),
+        "sections": sections,
+        "totals_number": totals_number,
+        "trend": view.build_trend(data, labels),
+        "coverage": data.coverage,
+        "not_reported": data.not_reported,
+        "reported_every_quarter": data.reported_every_quarter,
+        "expected": data.expected_municipalities,
+        "taxonomy": view.build_taxonomy(labels),
+        "taxonomy_version": taxonomy.version,
+        "package_version": str(release.get("package_version") or ""),
+        "annex": view.build_annex(data, fmt),
+        "any_unreliable": any(s.has_unreliable for s in sections),
+    }
+
+
+def _page_css(fmt: Formatter, release: dict[str, Any], subtitle: str) -> str:
+    """The running header and footer need words of the report's language."""
+
+    def quoted(text: str) -> str:
+        return '"' + text.translate(_CSS_UNSAFE) + '"'
+
+    head = quoted(f"{fmt.t('doc_short')} · {subtitle}")
+    release_id = quoted(f"{fmt.t('annex_release')} {release['id']}")
+    page, of = quoted(f"{fmt.t('page')} "), quoted(f" {fmt.t('of')} ")
+    return (
+        f"@page main {{ @top-left {{ content: {head}; }} @top-right {{ content: {release_id}; }} "
+        f"@bottom-right {{ content: {page} counter(page) {of} counter(pages); }} }}"
+    )
+
+
+def render_html(data: ReportData, lang: Lang) -> str:
+    """The report as one self-contained HTML document (CSS and SVG charts inline)."""
+    Formatter(lang)  # refuses an unknown language before any work
+    return _environment().get_template("report.html.j2").render(**_context(data, lang))
+
+
+def _refuse(url: str, timeout: int = 10, ssl_context: Any = None) -> NoReturn:
+    raise ValueError(f"the report refers to nothing outside itself; refused {url!r}")
+
+
+def write_pdf(html: str, out: Path) -> Path:
+    """Lay out ``html`` as an A4 PDF with WeasyPrint."""
+    import weasyprint  # imported here: loading pango takes a moment and HTML does not need it
+
+    weasyprint.HTML(string=html, url_fetcher=_refuse).write_pdf(out)
+    return out
+
+
+def write_report(data: ReportData, lang: Lang, out: Path) -> Path:
+    """Write the report to ``out``: HTML or PDF by its suffix; return the path."""
+    out = Path(out)
+    suffix = out.suffix.lower()
+    if suffix not in (".html", ".htm", ".pdf"):
+        raise ValueError(f"{out.name}: the report is written as .html or .pdf")
+    html = render_html(data, lang)
+    if suffix == ".pdf":
+        return write_pdf(html, out)
+    out.write_text(html, encoding="utf-8")
+    return out

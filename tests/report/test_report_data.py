@@ -1,0 +1,160 @@
+"""Which release a report shows, its history and its coverage."""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+
+import pandas as pd
+import pytest
+
+from aggregator.report import (
+    NonReporter,
+    ReportData,
+    ReportError,
+    load_report_data,
+    select_release,
+)
+from aggregator.report.data import load_coverage, normalise_coverage
+from aggregator.store import Store
+from schemas.municipalities import load_register, parse_register
+from schemas.periods import Period
+from schemas.submission import Submission
+from schemas.tables import DEFAULT_PLAN
+from tests.report.conftest import Scenario
+
+
+def test_load_report_data_prefers_the_annual_release(report_data: ReportData) -> None:
+    assert report_data.release["id"] == "2025-r1"
+    assert report_data.quarter is None
+    assert list(report_data.tables) == [t.name for t in DEFAULT_PLAN]
+
+
+def test_load_report_data_reads_the_tables_as_published(
+    scenario: Scenario, report_data: ReportData
+) -> None:
+    for name, frame in report_data.tables.items():
+        stored = scenario.store.release_table("2025-r1", name)
+        assert stored is not None
+        pd.testing.assert_frame_equal(frame, stored)
+
+
+def test_load_report_data_takes_a_named_quarterly_release(scenario: Scenario) -> None:
+    data = load_report_data(scenario.store, 2025, "2025-Q1-r1")
+    assert data.release["id"] == "2025-Q1-r1"
+    assert data.quarter == 1
+    assert [c.quarter for c in data.coverage] == [1]
+
+
+def test_load_report_data_refuses_a_year_without_releases(scenario: Scenario) -> None:
+    with pytest.raises(ReportError, match="no release for 2023"):
+        load_report_data(scenario.store, 2023)
+
+
+def test_load_report_data_refuses_a_release_of_another_year(scenario: Scenario) -> None:
+    with pytest.raises(ReportError, match="not a release of 2025"):
+        load_report_data(scenario.store, 2025, "2024-r1")
+
+
+def test_select_release_falls_back_to_the_latest_quarterly_release() -> None:
+    releases = [
+        {"id": "2026-Q1-r1", "year": 2026, "quarter": 1},
+        {"id": "2026-Q2-r1", "year": 2026, "quarter": 2},
+    ]
+    assert select_release(releases, 2026)["id"] == "2026-Q2-r1"
+
+
+def test_history_holds_the_annual_releases_of_earlier_years(report_data: ReportData) -> None:
+    assert [r["id"] for r, _ in report_data.history] == ["2024-r1"]
+    assert "totals" in report_data.history[0][1]
+
+
+def test_coverage_counts_are_the_release_counts(report_data: ReportData) -> None:
+    published = report_data.release["coverage"]
+    for c in report_data.coverage:
+        p = published[c.period]
+        assert (c.expected, c.nil_return, c.missing) == (
+            p["expected"],
+            p["nil_return"],
+            p["missing"],
+        )
+        assert c.with_incidents == p["submitted"]
+        assert c.submitted + c.missing == c.expected == 342
+
+
+def test_coverage_lists_who_had_not_reported_when_the_release_was_made(
+    scenario: Scenario, report_data: ReportData
+) -> None:
+    register = load_register()
+    for c in report_data.coverage:
+        planned = scenario.data.plan(c.period).missing
+        assert {m.code for m in c.not_reported} == set(planned)
+        assert len(c.not_reported) == c.missing
+        for m in c.not_reported:
+            assert (m.name, m.province) == (
+                register.get(m.code, 2025).name,
+                register.get(m.code, 2025).province_name,
+            )
+    # The municipality that submitted 2025-Q2 three days after the release still counts as
+    # missing in it: the store has its submission now.
+    late = sorted(scenario.data.plan("2025-Q2").missing)[0]
+    assert scenario.store.list_submissions(municipality=late, period="2025-Q2")
+    assert late in {m.code for m in report_data.coverage[1].not_reported}
+
+
+def test_reported_every_quarter_counts_municipalities_missing_no_quarter(
+    scenario: Scenario, report_data: ReportData
+) -> None:
+    missed = set().union(*(scenario.data.plan(f"2025-Q{q}").missing for q in range(1, 5)))
+    assert report_data.reported_every_quarter == 342 - len(missed)
+    assert {m.code for m, _ in report_data.not_reported} == missed
+
+
+def test_normalise_coverage_reads_lists_and_inclusive_counts() -> None:
+    listed = [{"quarter": 2, "expected": 10, "submitted": 9, "nil_return": 6, "missing": 1}]
+    assert normalise_coverage(listed, 2025, None) == {
+        2: {"expected": 10, "submitted": 9, "nil_return": 6, "missing": 1}
+    }
+    keyed = {"Q3": {"expected": 10, "submitted": 3, "nil_returns": 6, "missing": 1}}
+    assert normalise_coverage(keyed, 2025, None)[3]["submitted"] == 9
+
+
+def test_load_coverage_reads_the_real_store_as_of_the_release(tmp_path: Path) -> None:
+    """Who had submitted when the release was made, from the store's own submission records."""
+    register = parse_register(
+        "code,name,province,valid_from,valid_to\n"
+        "GM0001,Aadorp,PV20,2024,\nGM0002,Beedorp,PV20,2024,\nGM0003,Ceedorp,PV21,2024,\n",
+        "code,name\nPV20,Groningen\nPV21,Fryslân\n",
+    )
+    dims = ["function_type", "data_category", "stage", "employment_type", "motive", "count"]
+    one = pd.DataFrame(
+        [["FT01_BRP", "DC01_BRP_ADRES", "ST01_SIGNAAL", "EM01_VAST", "MO01_CRIMINEEL", 1]],
+        columns=dims,
+    )
+    period = Period(2025, 1)
+    with Store(tmp_path / "db.duckdb") as store:
+        for code, rows, at in [
+            ("GM0001", one, dt.datetime(2025, 4, 2)),
+            ("GM0002", one.iloc[:0], dt.datetime(2025, 4, 3)),  # a nil return
+            ("GM0003", one, dt.datetime(2025, 4, 21)),  # after the release
+        ]:
+            submission = Submission.from_rows(
+                rows, period=period, municipality=code, nil_return=rows.empty
+            )
+            store.add_submission(
+                submission,
+                municipality=code,
+                token_id="tok",
+                idempotency_key=None,
+                received_at=at,
+                late=False,
+            )
+        release = {
+            "id": "2025-Q1-r1",
+            "year": 2025,
+            "quarter": 1,
+            "created_at": "2025-04-20T12:00:00Z",
+        }
+        (c,) = load_coverage(store, release, register)
+    assert (c.period, c.expected, c.submitted, c.nil_return, c.missing) == ("2025-Q1", 3, 2, 1, 1)
+    assert c.not_reported == (NonReporter("GM0003", "Ceedorp", "Fryslân"),)
