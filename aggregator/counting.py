@@ -55,7 +55,9 @@ def exact_tables(
         cells = table_cells(spec, year=year, quarter=quarter, taxonomy=taxonomy, register=register)
         part = frame if spec.stage is None else frame[frame["stage"] == spec.stage]
         vector = np.zeros(len(cells), dtype=np.int64)
-        if len(part):
+        if len(part) and not spec.dimensions:  # a single number: one stage's national total
+            vector[0] = int(part["count"].sum())
+        elif len(part):
             index = {cell: k for k, cell in enumerate(cells)}
             sums = part.groupby(list(spec.dimensions), sort=False)["count"].sum()
             for key, value in sums.items():

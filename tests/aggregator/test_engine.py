@@ -285,3 +285,50 @@ def test_preview_reads_no_data_and_spends_nothing(monkeypatch: pytest.MonkeyPatc
     rows = engine.preview(DEFAULT_PLAN, 0.25, year=YEAR)
     assert len(rows) == len(DEFAULT_PLAN)
     assert all(r.expected_std_error > 0 for r in rows)
+
+
+def test_engine_a_table_of_one_stage_without_dimensions_is_one_number() -> None:
+    plan = (
+        TableSpec("totals", ("stage",)),
+        TableSpec("convictions", (), stage="ST07_VEROORDELING"),
+    )
+    rows = pd.DataFrame(
+        [
+            (
+                "GM0363",
+                "2025-Q1",
+                "FT01_BRP",
+                "DC01_BRP_ADRES",
+                "ST07_VEROORDELING",
+                "EM01_VAST",
+                "MO01_CRIMINEEL",
+                2,
+            ),
+            (
+                "GM0344",
+                "2025-Q3",
+                "FT04_PARKEREN",
+                "DC03_KENTEKEN",
+                "ST07_VEROORDELING",
+                "EM03_INHUUR",
+                "MO02_PRIVE",
+                1,
+            ),
+            (
+                "GM0344",
+                "2025-Q3",
+                "FT04_PARKEREN",
+                "DC03_KENTEKEN",
+                "ST01_SIGNAAL",
+                "EM03_INHUUR",
+                "MO02_PRIVE",
+                4,
+            ),
+        ],
+        columns=list(engine.ROW_COLUMNS),
+    )
+    exact = engine.exact_tables(rows, plan, year=2025)
+    assert exact["convictions"].tolist() == [3]
+    assert exact["totals"].tolist() == [4, 0, 0, 0, 0, 0, 3, 0]
+    release = engine.compute_release(exact, plan, 1.0, year=2025)
+    assert len(release.tables["convictions"]) == 1
