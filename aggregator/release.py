@@ -120,6 +120,37 @@ def budget_refusal(exc: BudgetError) -> ReleaseError:
     )
 
 
+def release_metadata(
+    request: ReleaseRequest,
+    result: engine.ReleaseResult,
+    *,
+    created_at: dt.datetime,
+    created_by: str,
+    coverage: dict[str, dict[str, int]],
+    provisional: bool,
+) -> dict[str, Any]:
+    """What a release records and publishes besides its tables (the id is added on storing)."""
+    return {
+        "year": request.year,
+        "quarter": request.quarter,
+        "created_at": iso(created_at),
+        "created_by": created_by,
+        "provisional": provisional,
+        "privacy_unit": result.privacy_unit,
+        "mechanism": result.mechanism,
+        "rho": result.rho,
+        "rho_requested": request.rho,
+        "epsilon": result.epsilon,
+        "delta": result.delta,
+        "taxonomy_version": load_taxonomy().version,
+        "package_version": package_version(),
+        "plan": [t.to_dict() for t in request.plan],
+        "tables": [result.table_meta[t.name] for t in request.plan],
+        "coverage": coverage,
+        "widened_intervals": result.widened_intervals,
+    }
+
+
 def create_release(
     store: Store, request: ReleaseRequest, *, created_by: str, now: dt.datetime
 ) -> dict[str, Any]:
@@ -144,25 +175,14 @@ def create_release(
                 "the measured rho exceeds the request; nothing was published",
             )
         locks = {lock.period for lock in store.list_locks()}
-        metadata: dict[str, Any] = {
-            "year": request.year,
-            "quarter": request.quarter,
-            "created_at": iso(now),
-            "created_by": created_by,
-            "provisional": not all(str(p) in locks for p in periods),
-            "privacy_unit": result.privacy_unit,
-            "mechanism": result.mechanism,
-            "rho": result.rho,
-            "rho_requested": request.rho,
-            "epsilon": result.epsilon,
-            "delta": result.delta,
-            "taxonomy_version": load_taxonomy().version,
-            "package_version": package_version(),
-            "plan": [t.to_dict() for t in request.plan],
-            "tables": [result.table_meta[t.name] for t in request.plan],
-            "coverage": coverage(store, periods),
-            "widened_intervals": result.widened_intervals,
-        }
+        metadata = release_metadata(
+            request,
+            result,
+            created_at=now,
+            created_by=created_by,
+            coverage=coverage(store, periods),
+            provisional=not all(str(p) in locks for p in periods),
+        )
         try:
             release_id = store.add_release(
                 year=request.year,

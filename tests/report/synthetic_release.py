@@ -1,71 +1,28 @@
-"""TEST FIXTURE ONLY: a plausible release built from the synthetic truth, without the engine.
+"""A release scenario for the report tests: synthetic truth through the real release engine.
 
-The release engine (``aggregator/engine.py``) is built in parallel. Until it lands, the report
-is developed and tested against releases made here: the exact national tables of the default
-plan computed from :func:`aggregator.synth.generate` truth, with seeded Gaussian noise of the
-size the engine would add, rounded to non-negative integers, with 95% intervals and the
-``unreliable`` flag. This is *not* differential privacy and must never move into
-``aggregator/``. The metadata and the tables follow the shapes of ``docs/architecture.md``.
-
-When the engine lands, switch in one place: :func:`make_release` returns ``(metadata,
-tables)`` for one release, so its body becomes ``engine.compute_release`` on
-``engine.exact_tables(data.truth_rows(year, quarter), …)`` with the metadata the release glue
-records (or :func:`publish` becomes a call to that glue, which also stores it). Everything
-else here (the scenario, the submissions, the coverage) stays.
+:func:`make_release` runs :func:`aggregator.engine.compute_release` (OpenDP noise, least
+squares, integer publication) on the exact national tables of the synthetic truth and records
+the metadata the service records (:func:`aggregator.release.release_metadata`). The scenario
+(two years, an annual and a provisional quarterly release) and the submissions' coverage are
+built here; :func:`publish` stores a release the way the service does.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-import math
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
-import numpy as np
 import pandas as pd
 
+from aggregator import engine
+from aggregator.release import ReleaseRequest, release_metadata
 from aggregator.store import Store
 from aggregator.synth import SyntheticData, generate
 from schemas.municipalities import load_register
 from schemas.periods import Period
-from schemas.tables import DEFAULT_PLAN, PROVINCE, QUARTER, TableSpec, table_cells
-from schemas.taxonomy import GROUP_DIMENSION, load_taxonomy
-
-DELTA = 1e-9
-Z95 = 1.959963984540054
-PRIVACY_UNIT = (
-    "one incident (one civil servant's case); it reaches each stage at most once, ever, and "
-    "has one value for every other dimension"
-)
-MECHANISM = (
-    "discrete Gaussian noise on integer counts (OpenDP make_gaussian on i64 vectors) under "
-    "zero-concentrated differential privacy (ρ-zCDP), composed over the release's tables"
-)
-
-
-def exact_tables(
-    rows: pd.DataFrame, plan: Sequence[TableSpec], *, year: int, quarter: int | None = None
-) -> dict[str, np.ndarray]:
-    """The true national count of every cell of every table of the plan."""
-    taxonomy, register = load_taxonomy(), load_register()
-    frame = rows.copy()
-    frame[GROUP_DIMENSION] = frame["function_type"].map(taxonomy.group_of)
-    frame[QUARTER] = frame["period"].str[-2:]
-    frame[PROVINCE] = frame["municipality"].map(lambda m: register.get(m, year).province_code)
-    out = {}
-    for spec in plan:
-        part = frame if spec.stage is None else frame[frame["stage"] == spec.stage]
-        dims = list(spec.dimensions)
-        counts = part.groupby(dims)["count"].sum() if dims else pd.Series([part["count"].sum()])
-        cells = table_cells(spec, year=year, quarter=quarter)
-        if dims:
-            index = pd.MultiIndex.from_tuples(cells, names=dims) if len(dims) > 1 else None
-            keyed = counts.reindex(index if index is not None else [c[0] for c in cells])
-            out[spec.name] = keyed.fillna(0).astype("int64").to_numpy()
-        else:
-            out[spec.name] = counts.astype("int64").to_numpy()
-    return out
+from schemas.tables import DEFAULT_PLAN, TableSpec
 
 
 def make_release(
@@ -74,61 +31,20 @@ def make_release(
     year: int,
     quarter: int | None = None,
     rho: float = 1.0,
-    seed: int = 7,
     plan: Sequence[TableSpec] = DEFAULT_PLAN,
 ) -> tuple[dict[str, Any], dict[str, pd.DataFrame]]:
     """Release metadata (without id, coverage and times) and published tables."""
-    rng = np.random.default_rng(seed)
-    exact = exact_tables(data.truth_rows(year, quarter), plan, year=year, quarter=quarter)
-    stages = len(load_taxonomy().stages)
-    total_weight = sum(t.weight for t in plan)
-    tables: dict[str, pd.DataFrame] = {}
-    meta: list[dict[str, Any]] = []
-    for spec in plan:
-        table_rho = rho * spec.weight / total_weight
-        sensitivity = math.sqrt(stages) if spec.by_stage else 1.0
-        scale = sensitivity / math.sqrt(2 * table_rho)
-        cells = table_cells(spec, year=year, quarter=quarter)
-        noisy = exact[spec.name] + rng.normal(0.0, scale, size=len(cells))
-        estimate = np.maximum(np.rint(noisy), 0).astype("int64")
-        low = np.maximum(np.ceil(estimate - Z95 * scale), 0).astype("int64")
-        high = np.floor(estimate + Z95 * scale).astype("int64")
-        frame = pd.DataFrame(cells, columns=list(spec.dimensions))
-        frame["estimate"] = estimate
-        frame["std_error"] = float(scale)
-        frame["ci_low"] = low
-        frame["ci_high"] = high
-        frame["unreliable"] = (high - low) > estimate
-        tables[spec.name] = frame
-        meta.append(
-            {
-                "name": spec.name,
-                "title_nl": spec.title_nl,
-                "title_en": spec.title_en,
-                "dimensions": list(spec.dimensions),
-                "stage": spec.stage,
-                "cells": len(cells),
-                "rho": table_rho,
-                "sensitivity_l2": sensitivity,
-                "noise_scale": scale,
-                "expected_std_error": scale,
-            }
-        )
-    metadata = {
-        "year": year,
-        "quarter": quarter,
-        "status": "published",
-        "privacy_unit": PRIVACY_UNIT,
-        "mechanism": MECHANISM,
-        "rho": rho,
-        "epsilon": rho + 2 * math.sqrt(rho * math.log(1 / DELTA)),
-        "delta": DELTA,
-        "taxonomy_version": load_taxonomy().version,
-        "package_version": "0.1.0",
-        "plan": [t.to_dict() for t in plan],
-        "tables": meta,
-    }
-    return metadata, tables
+    exact = engine.exact_tables(data.truth_rows(year, quarter), plan, year=year, quarter=quarter)
+    result = engine.compute_release(exact, plan, rho, year=year, quarter=quarter)
+    metadata = release_metadata(
+        ReleaseRequest(year, rho, quarter, tuple(plan)),
+        result,
+        created_at=dt.datetime(2000, 1, 1),
+        created_by="",
+        coverage={},
+        provisional=quarter is not None,
+    )
+    return metadata, result.tables
 
 
 @dataclass(frozen=True)
@@ -226,11 +142,10 @@ def publish(
     year: int,
     quarter: int | None = None,
     rho: float = 1.0,
-    seed: int = 7,
     created_at: dt.datetime,
 ) -> str:
     """Make a release and store it the way the service will (budget, ledger, tables)."""
-    metadata, tables = make_release(data, year=year, quarter=quarter, rho=rho, seed=seed)
+    metadata, tables = make_release(data, year=year, quarter=quarter, rho=rho)
     budget = store.get_budget(year)
     if budget.total_rho is None or budget.remaining_rho < rho:
         store.set_budget(year, budget.spent_rho + rho + 4.0, created_at, "statistician")
@@ -263,9 +178,7 @@ def build_scenario(store: Store) -> tuple[ScenarioStore, SyntheticData]:
     data = generate([2024, 2025])
     scenario = ScenarioStore(store)
     scenario.submit_year(data, 2025, late_after=RELEASED_AT["2025-r1"])
-    publish(scenario, data, year=2024, rho=1.0, seed=1, created_at=RELEASED_AT["2024-r1"])
-    publish(
-        store, data, year=2025, quarter=1, rho=0.25, seed=2, created_at=RELEASED_AT["2025-Q1-r1"]
-    )
-    publish(scenario, data, year=2025, rho=1.0, seed=3, created_at=RELEASED_AT["2025-r1"])
+    publish(scenario, data, year=2024, rho=1.0, created_at=RELEASED_AT["2024-r1"])
+    publish(store, data, year=2025, quarter=1, rho=0.25, created_at=RELEASED_AT["2025-Q1-r1"])
+    publish(scenario, data, year=2025, rho=1.0, created_at=RELEASED_AT["2025-r1"])
     return scenario, data

@@ -106,10 +106,17 @@ def test_html_summary_states_release_figures_only(
     assert f"{word} {int(signal['ci_low'])} {joiner} {int(signal['ci_high'])}" in text
     assert estimate_text(signal, lang) in text
     # The three largest function groups at the first stage, with their intervals.
+    # (The noise is OpenDP's and cannot be seeded, so estimates may tie: any tied group may
+    # take the third place.)
     groups = report_data.tables["function_group"]
-    top = groups[groups["stage"] == "ST01_SIGNAAL"].nlargest(3, "estimate", keep="first")
-    for row in top.to_dict("records"):
+    first_stage = groups[groups["stage"] == "ST01_SIGNAAL"]
+    third = first_stage["estimate"].nlargest(3).iloc[-1]
+    above = first_stage[first_stage["estimate"] > third].to_dict("records")
+    tied = first_stage[first_stage["estimate"] == third].to_dict("records")
+    for row in above:
         assert f"{word} {row['ci_low']} {joiner} {row['ci_high']}" in text
+    named = [r for r in tied if f"{word} {r['ci_low']} {joiner} {r['ci_high']}" in text]
+    assert len(named) >= 3 - len(above)
     # Leaking to criminals against the other motives, and the share computed from them.
     motive = report_data.tables["motive"]
     first = motive[motive["stage"] == "ST01_SIGNAAL"].set_index("motive")
@@ -184,9 +191,12 @@ def test_html_speaks_one_language(html: dict[str, str]) -> None:
         assert not leftovers, f"{lang}: {leftovers}"
 
 
-def test_html_formats_numbers_and_dates_per_language(html: dict[str, str]) -> None:
+def test_html_formats_numbers_and_dates_per_language(
+    html: dict[str, str], report_data: ReportData
+) -> None:
     nl, en = parse(html["nl"]).text(), parse(html["en"]).text()
-    assert "ε = 10,1" in nl and "ε = 10.1" in en
+    epsilon = f"{report_data.release['epsilon']:.3g}"
+    assert f"ε = {epsilon.replace('.', ',')}" in nl and f"ε = {epsilon}" in en
     assert "δ = 10⁻⁹" in nl and "δ = 10⁻⁹" in en
     assert "15 januari 2026" in nl and "15 January 2026" in en
     assert "1e kwartaal 2025" in nl and "First quarter 2025" in en
