@@ -416,6 +416,22 @@ def cmd_demo_clock(args: argparse.Namespace, ctx: Context) -> int:
     return EXIT_OK
 
 
+def cmd_report(args: argparse.Namespace, ctx: Context) -> int:
+    """Write the yearly report (HTML or PDF by the file's suffix) from a year's release."""
+    from aggregator.report import ReportError, load_report_data, write_report
+
+    out = ctx.path(args.out)
+    if out.suffix.lower() not in (".html", ".pdf"):
+        raise CommandError(f"{out.name}: the report is written as .html or .pdf", EXIT_USAGE)
+    try:
+        data = load_report_data(ctx.store(), args.year, args.release)
+        written = write_report(data, args.lang, out)
+    except ReportError as exc:
+        raise CommandError(str(exc)) from None
+    ctx.print(f"report {data.release['id']} ({args.lang}) written to {written}")
+    return EXIT_OK
+
+
 def cmd_demo(args: argparse.Namespace, ctx: Context) -> int:
     """The whole story on synthetic data: a real server, 342 municipalities, a release, reports."""
     from aggregator.demo import DemoError, run_demo
@@ -515,6 +531,12 @@ def build_parser() -> argparse.ArgumentParser:
         r.add_argument("--rho", type=_rho, required=True)
         r.add_argument("--plan", help="a plan file (JSON or TOML); default: the standard plan")
     add("list", cmd_release_list, release_sub)
+
+    report = add("report", cmd_report)
+    report.add_argument("--year", type=int, required=True)
+    report.add_argument("--lang", choices=("nl", "en"), default="nl")
+    report.add_argument("--out", required=True, help="FILE.html or FILE.pdf")
+    report.add_argument("--release", help="a release id (default: the year's latest)")
 
     demo = add("demo", cmd_demo)
     demo.add_argument("--out", default="demo-output", help="folder for everything the demo writes")
