@@ -15,10 +15,10 @@ from typing import Any
 
 from aggregator import engine, package_version
 from aggregator.privacy import rho_to_epsilon
-from aggregator.store import RHO_EPSILON, Budget, BudgetError, Store, iso
+from aggregator.store import Budget, BudgetError, Store, iso
 from schemas.municipalities import load_register
 from schemas.periods import FIRST_PERIOD, Period, quarters_of
-from schemas.tables import DEFAULT_PLAN, TableSpec, check_table
+from schemas.tables import DEFAULT_PLAN, PlanError, TableSpec, check_plan_size, check_table
 from schemas.taxonomy import load_taxonomy
 
 #: The δ at which budgets and releases are also given as (ε, δ).
@@ -60,6 +60,10 @@ def check_request(request: ReleaseRequest, today: dt.date) -> None:
         raise ReleaseError("bad_rho", "rho moet groter dan 0 zijn", "rho must be greater than 0")
     for table in request.plan:
         check_table(table)
+    try:
+        check_plan_size(request.plan, year=request.year, quarter=request.quarter)
+    except PlanError as exc:
+        raise ReleaseError("invalid_plan", str(exc), str(exc)) from None
 
 
 def coverage(store: Store, periods: Sequence[Period]) -> dict[str, dict[str, int]]:
@@ -159,28 +163,30 @@ def create_release(
     periods = periods_of(request.year, request.quarter)
     with store.release_lock:
         budget = store.get_budget(request.year)
-        if budget.total_rho is None or request.rho > budget.remaining_rho + RHO_EPSILON:
+        if budget.total_rho is None or request.rho > budget.remaining_rho:
             raise budget_refusal(
                 BudgetError(request.year, budget.total_rho, budget.spent_rho, request.rho)
             )
-        rows = store.latest_rows([str(p) for p in periods])
+        with store.snapshot():  # the rows measured and the coverage published agree
+            rows = store.latest_rows([str(p) for p in periods])
+            covered = coverage(store, periods)
+            locks = {lock.period for lock in store.list_locks()}
         exact = engine.exact_tables(rows, request.plan, year=request.year, quarter=request.quarter)
         result = engine.compute_release(
             exact, request.plan, request.rho, year=request.year, quarter=request.quarter
         )
-        if result.rho > request.rho + RHO_EPSILON:  # OpenDP's map is the authority
+        if result.rho > request.rho:  # OpenDP's map is the authority
             raise ReleaseError(
                 "rho_mismatch",
                 "de gemeten rho is groter dan gevraagd; er is niets gepubliceerd",
                 "the measured rho exceeds the request; nothing was published",
             )
-        locks = {lock.period for lock in store.list_locks()}
         metadata = release_metadata(
             request,
             result,
             created_at=now,
             created_by=created_by,
-            coverage=coverage(store, periods),
+            coverage=covered,
             provisional=not all(str(p) in locks for p in periods),
         )
         try:

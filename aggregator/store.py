@@ -9,8 +9,10 @@ only after its transaction committed: acknowledged means durable.
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 import io
 import json
+import math
 import threading
 import uuid
 from collections.abc import Iterator, Sequence
@@ -223,10 +225,13 @@ class SubmissionRecord:
         }
 
     def metadata(self) -> dict[str, Any]:
-        """What a statistician may see: the receipt without the total and the row count
-        (the number of non-zero combinations is a bound on the counts)."""
+        """What a statistician may see: the receipt without anything derived from the counts.
+
+        Not the total, not the row count (a bound on the counts), and not the SHA-256: the
+        canonical text has so little entropy that a small submission can be found from its hash.
+        """
         receipt = self.receipt()
-        del receipt["total"], receipt["rows"]
+        del receipt["total"], receipt["rows"], receipt["sha256"]
         return receipt
 
 
@@ -298,16 +303,13 @@ class Budget:
     @property
     def spent_rho(self) -> float:
         """The sum of the ledger."""
-        return float(sum(e.rho for e in self.ledger))
+        return math.fsum(e.rho for e in self.ledger)
 
     @property
     def remaining_rho(self) -> float:
         """What is left (0 when no budget has been set)."""
         return max(0.0, (self.total_rho or 0.0) - self.spent_rho)
 
-
-#: Tolerance for comparing sums of rho (floating point), far below any meaningful budget.
-RHO_EPSILON = 1e-12
 
 _SUBMISSION_COLUMNS = (
     "id, municipality, period, version, nil_return, row_count, total, sha256, "
@@ -319,7 +321,7 @@ _TOKEN_COLUMNS = "id, hash, role, municipality, label, created_at, revoked_at"  
 class Store:
     """The lekstat database."""
 
-    def __init__(self, path: Path | str) -> None:
+    def __init__(self, path: Path | str, *, upto: int | None = None) -> None:
         self.path = Path(path)
         try:
             self._con = duckdb.connect(str(self.path))
@@ -333,7 +335,7 @@ class Store:
         #: Serialises releases: the budget check, the noise and the write happen as one step.
         self.release_lock = threading.Lock()
         self._closed = False
-        self.migrate()
+        self.migrate(upto)
 
     # -- plumbing -------------------------------------------------------------------------
 
@@ -350,6 +352,12 @@ class Store:
 
     def __exit__(self, *exc: object) -> None:
         self.close()
+
+    @contextmanager
+    def snapshot(self) -> Iterator[None]:
+        """Hold off every write while several reads must see the same state."""
+        with self._lock:
+            yield
 
     def _rows(self, sql: str, params: Sequence[Any] = ()) -> list[tuple[Any, ...]]:
         cur = self._con.cursor()
@@ -373,8 +381,9 @@ class Store:
             cur.commit()
             cur.close()
 
-    def migrate(self) -> int:
-        """Create or upgrade the schema; return the schema version."""
+    def migrate(self, upto: int | None = None) -> int:
+        """Create or upgrade the schema (to ``upto``, default the latest); return the version."""
+        target = SCHEMA_VERSION if upto is None else upto
         with self.transaction() as cur:
             cur.execute(
                 "CREATE TABLE IF NOT EXISTS schema_version "
@@ -387,10 +396,10 @@ class Store:
                     f"{self.path} has schema version {current}; this lekstat knows up to "
                     f"{SCHEMA_VERSION}: upgrade lekstat"
                 )
-            for version in range(current + 1, SCHEMA_VERSION + 1):
+            for version in range(current + 1, target + 1):
                 cur.execute(MIGRATIONS[version - 1])
                 cur.execute("INSERT INTO schema_version VALUES (?, ?)", [version, utcnow()])
-        return SCHEMA_VERSION
+        return max(current, target)
 
     def schema_version(self) -> int:
         """The applied schema version."""
@@ -705,11 +714,8 @@ class Store:
     def set_budget(self, year: int, total_rho: float, at: dt.datetime, by: str) -> Budget:
         """Set the year's total; refused (:class:`BudgetError`) below what is already spent."""
         with self.transaction() as cur:
-            spent_row = cur.execute(
-                "SELECT coalesce(sum(rho), 0) FROM ledger WHERE year = ?", [year]
-            ).fetchone()
-            spent = float(spent_row[0]) if spent_row else 0.0
-            if total_rho + RHO_EPSILON < spent:
+            spent = _spent(cur, year)
+            if total_rho < spent:
                 raise BudgetError(year, total_rho, spent, 0.0)
             cur.execute(
                 "INSERT OR REPLACE INTO budgets VALUES (?, ?, ?, ?)", [year, total_rho, at, by]
@@ -735,11 +741,8 @@ class Store:
         with self.transaction() as cur:
             row = cur.execute("SELECT total_rho FROM budgets WHERE year = ?", [year]).fetchone()
             total = float(row[0]) if row else None
-            spent_row = cur.execute(
-                "SELECT coalesce(sum(rho), 0) FROM ledger WHERE year = ?", [year]
-            ).fetchone()
-            spent = float(spent_row[0]) if spent_row else 0.0
-            if total is None or spent + rho > total + RHO_EPSILON:
+            spent = _spent(cur, year)
+            if total is None or spent + rho > total:
                 raise BudgetError(year, total, spent, rho)
             prefix = f"{year}-Q{quarter}" if quarter else f"{year}"
             n_row = cur.execute(
@@ -785,24 +788,44 @@ class Store:
     # -- backup -----------------------------------------------------------------------------
 
     def backup(self, directory: Path) -> None:
-        """Export the whole database to ``directory`` (DuckDB ``EXPORT DATABASE``, Parquet)."""
+        """Export every table to ``directory`` as Parquet, with a manifest of SHA-256 sums."""
         with self._lock:
             self._con.execute(f"EXPORT DATABASE {_quote(directory)} (FORMAT parquet)")
+        files = {
+            p.name: hashlib.sha256(p.read_bytes()).hexdigest()
+            for p in sorted(directory.iterdir())
+            if p.is_file()
+        }
+        version = self.schema_version()
+        manifest = {"format": BACKUP_FORMAT, "schema_version": version, "files": files}
+        (directory / MANIFEST).write_text(json.dumps(manifest, indent=1), encoding="utf-8")
 
     @staticmethod
     def restore(directory: Path, target: Path) -> Store:
-        """Create a new database at ``target`` from a backup ``directory``."""
+        """Create a new database at ``target`` from a backup ``directory``.
+
+        The backup's own SQL is never run: the schema comes from our migrations and each of
+        our tables is loaded from its Parquet file, after every file's SHA-256 was checked
+        against the manifest.
+        """
         if target.exists():
             raise StoreError(f"{target} exists; restore into a new file")
-        if not (directory / "schema.sql").is_file():
-            raise StoreError(f"{directory} is not a lekstat backup (no schema.sql)")
-        con = duckdb.connect(str(target))
+        version, tables = _check_backup(directory)
+        store = Store(target, upto=version)
         try:
-            con.execute(f"IMPORT DATABASE {_quote(directory)}")
-            con.execute("CHECKPOINT")
-        finally:
-            con.close()
-        return Store(target)
+            with store.transaction() as cur:
+                cur.execute("DELETE FROM schema_version")
+                for table in tables:
+                    cur.execute(
+                        f"INSERT INTO {table} BY NAME SELECT * FROM read_parquet(?)",
+                        [str(directory / f"{table}.parquet")],
+                    )
+            store.migrate()
+        except BaseException:
+            store.close()
+            target.unlink(missing_ok=True)
+            raise
+        return store
 
     # -- reading metadata as JSON (used by releases) ------------------------------------------
 
@@ -810,6 +833,47 @@ class Store:
     def dumps(value: Any) -> str:
         """Compact JSON for storing metadata."""
         return json.dumps(value, separators=(",", ":"), sort_keys=True, default=str)
+
+
+def _spent(cur: duckdb.DuckDBPyConnection, year: int) -> float:
+    """A year's spending, summed exactly as :attr:`Budget.spent_rho` sums it."""
+    rows = cur.execute("SELECT rho FROM ledger WHERE year = ?", [year]).fetchall()
+    return math.fsum(r[0] for r in rows)
+
+
+BACKUP_FORMAT = "lekstat-backup/1"
+MANIFEST = "MANIFEST.json"
+
+
+def _check_backup(directory: Path) -> tuple[int, list[str]]:
+    """The schema version and tables of a backup whose files match its manifest."""
+    try:
+        manifest = json.loads((directory / MANIFEST).read_text(encoding="utf-8"))
+        files: dict[str, str] = dict(manifest["files"])
+        version = int(manifest["schema_version"])
+    except (OSError, ValueError, KeyError, TypeError):
+        raise StoreError(f"{directory} is not a lekstat backup (no valid {MANIFEST})") from None
+    if manifest.get("format") != BACKUP_FORMAT or not 1 <= version <= SCHEMA_VERSION:
+        raise StoreError(f"{directory}: a backup this lekstat cannot read ({MANIFEST})")
+    present = {p.name for p in directory.iterdir() if p.is_file() and p.name != MANIFEST}
+    if present != set(files):
+        raise StoreError(f"{directory}: the files differ from the manifest; not restored")
+    for name, digest in files.items():
+        if hashlib.sha256((directory / name).read_bytes()).hexdigest() != digest:
+            raise StoreError(f"{directory}: {name} was changed after the backup; not restored")
+    # Our tables at that schema version, in the order the migrations created them.
+    probe = duckdb.connect(":memory:")
+    try:
+        probe.execute("CREATE TABLE schema_version (version INTEGER, applied_at TIMESTAMP)")
+        for migration in MIGRATIONS[:version]:
+            probe.execute(migration)
+        tables = [r[0] for r in probe.execute("SELECT table_name FROM duckdb_tables()").fetchall()]
+    finally:
+        probe.close()
+    missing = [t for t in tables if f"{t}.parquet" not in files]
+    if missing:
+        raise StoreError(f"{directory}: no data for table(s) {', '.join(missing)}; not restored")
+    return version, tables
 
 
 def _quote(path: Path) -> str:

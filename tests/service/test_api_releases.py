@@ -285,3 +285,51 @@ def test_release_concurrent_requests_never_overspend(tmp_path: Path) -> None:
     assert len(store.list_releases()) == 3
     assert store._rows("SELECT count(DISTINCT release_id) FROM release_tables")[0][0] == 3
     store.close()
+
+
+def test_release_the_store_itself_never_lets_the_ledger_pass_the_total(tmp_path: Path) -> None:
+    # Without the release lock: the check inside the writing transaction is what holds.
+    from aggregator.store import BudgetError
+
+    store = Store(tmp_path / "db.duckdb")
+    store.set_budget(2025, 0.3, NOW, "t")
+    outcomes: list[str] = []
+    barrier = threading.Barrier(12)
+
+    def worker() -> None:
+        barrier.wait()
+        try:
+            store.add_release(
+                year=2025,
+                quarter=None,
+                rho=0.1,
+                created_at=NOW,
+                created_by="t",
+                metadata={},
+                tables={},
+            )
+            outcomes.append("ok")
+        except BudgetError:
+            outcomes.append("refused")
+
+    threads = [threading.Thread(target=worker) for _ in range(12)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert sorted(outcomes).count("ok") == 2  # 0.1 + 0.1 + 0.1 > 0.3 in floating point
+    assert store.get_budget(2025).spent_rho <= 0.3
+    # a total lowered after a caller checked it: the write is still refused
+    store.set_budget(2025, 0.25, NOW, "t")
+    with pytest.raises(BudgetError):
+        store.add_release(
+            year=2025,
+            quarter=None,
+            rho=0.05 + 1e-9,
+            created_at=NOW,
+            created_by="t",
+            metadata={},
+            tables={},
+        )
+    assert len(store.get_budget(2025).ledger) == 2
+    store.close()

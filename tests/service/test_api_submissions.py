@@ -334,9 +334,12 @@ def test_submission_statistician_sees_metadata_never_rows_or_totals(service: Ser
     ).json()
     h = service.headers("statistician")
     one = service.client.get(f"/api/v1/submissions/{receipt['id']}", headers=h).json()
-    assert one.keys().isdisjoint({"data", "total", "rows"}) and one["version"] == 1
+    # nothing derived from the counts: not the total, the row count or the hash of the content
+    derived = {"data", "total", "rows", "sha256"}
+    assert one.keys().isdisjoint(derived) and one["version"] == 1
     listed = service.client.get("/api/v1/submissions", headers=h).json()["submissions"]
-    assert listed and all(s.keys().isdisjoint({"data", "total", "rows"}) for s in listed)
+    assert listed and all(s.keys().isdisjoint(derived) for s in listed)
+    assert receipt["sha256"] not in service.client.get("/api/v1/submissions", headers=h).text
 
 
 def test_submission_another_municipality_cannot_see_it(service: Service) -> None:

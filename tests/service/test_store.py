@@ -174,7 +174,15 @@ def test_store_latest_rows_take_the_latest_version_per_municipality_and_period(
     store.close()
 
 
-def test_store_backup_and_restore_round_trip(tmp_path: Path) -> None:
+def _all_tables(store: Store) -> dict[str, list[tuple[object, ...]]]:
+    names = [r[0] for r in store._rows("SELECT table_name FROM duckdb_tables() ORDER BY 1")]
+    return {n: sorted(store._rows(f"SELECT * FROM {n}"), key=repr) for n in names}
+
+
+def test_store_backup_and_restore_round_trip_every_table(tmp_path: Path) -> None:
+    from aggregator.auth import new_token
+    from aggregator.release import ReleaseRequest, create_release
+
     store = Store(tmp_path / "db.duckdb")
     store.add_submission(
         _submission(3),
@@ -184,19 +192,61 @@ def test_store_backup_and_restore_round_trip(tmp_path: Path) -> None:
         received_at=NOW,
         late=False,
     )
+    store.add_submission(
+        _submission(4),
+        municipality="GM0363",
+        token_id="t",
+        idempotency_key=None,  # type: ignore[arg-type]
+        received_at=NOW,
+        late=True,
+    )
+    store.add_token(new_token("analyst", None, "a", NOW)[1])
     store.lock_period("2026-Q1", NOW, "op")
+    store.set_budget(2026, 1.0, NOW, "op")
+    create_release(store, ReleaseRequest(2026, 0.5, 3), created_by="op", now=NOW)
+    from aggregator.store import AuditEntry
+
+    store.audit(
+        AuditEntry(NOW, "t", "municipality", "POST", "/x", "submit", "GM0363", 201, "accepted")
+    )
     store.backup(tmp_path / "backup")
     restored = Store.restore(tmp_path / "backup", tmp_path / "restored.duckdb")
-    assert restored.list_submissions() == store.list_submissions()
-    assert restored.list_locks() == store.list_locks()
-    sid = store.list_submissions()[0].id
-    assert restored.submission_rows(sid).equals(store.submission_rows(sid))
+    before, after = _all_tables(store), _all_tables(restored)
+    assert set(before) == set(after) and all(
+        before[t] for t in ("ledger", "releases", "release_tables", "tokens")
+    )
+    assert before == after
+    assert restored.release_table("2026-Q3-r1", "totals").equals(
+        store.release_table("2026-Q3-r1", "totals")
+    )  # type: ignore[union-attr]
     with pytest.raises(StoreError, match="exists"):
         Store.restore(tmp_path / "backup", tmp_path / "restored.duckdb")
     with pytest.raises(StoreError, match="not a lekstat backup"):
         Store.restore(tmp_path, tmp_path / "other.duckdb")
     restored.close()
     store.close()
+
+
+def test_store_restore_refuses_a_changed_backup_and_runs_none_of_its_sql(tmp_path: Path) -> None:
+    import shutil
+
+    store = Store(tmp_path / "db.duckdb")
+    store.lock_period("2026-Q1", NOW, "op")
+    store.backup(tmp_path / "backup")
+    store.close()
+    for change, message in [
+        (lambda d: (d / "load.sql").write_text("COPY tokens TO '/tmp/stolen.csv';"), "was changed"),
+        (lambda d: (d / "extra.parquet").write_bytes(b"x"), "differ from the manifest"),
+        (lambda d: (d / "period_locks.parquet").unlink(), "differ from the manifest"),
+        (lambda d: (d / "MANIFEST.json").write_text("{"), "not a lekstat backup"),
+    ]:
+        copy = tmp_path / "copy"
+        shutil.rmtree(copy, ignore_errors=True)
+        shutil.copytree(tmp_path / "backup", copy)
+        change(copy)
+        with pytest.raises(StoreError, match=message):
+            Store.restore(copy, tmp_path / "target.duckdb")
+        assert not (tmp_path / "target.duckdb").exists()
 
 
 def test_store_timestamps_are_utc_iso() -> None:
