@@ -25,7 +25,7 @@ from typing import TextIO
 from aggregator.auth import ROLES, TokenError, new_token
 from aggregator.clock import SettableClock, parse_moment
 from aggregator.config import DEFAULT_DB, Settings
-from aggregator.operator import forward, socket_path
+from aggregator.operator import OperatorError, forward, socket_path
 from aggregator.store import (
     AlreadyLockedError,
     AuditEntry,
@@ -39,7 +39,7 @@ from aggregator.store import (
 )
 from schemas.municipalities import load_register
 from schemas.periods import Period, PeriodError
-from schemas.tables import DEFAULT_PLAN, PlanError, TableSpec, load_plan_text
+from schemas.tables import DEFAULT_PLAN, PlanError, TableSpec, check_plan_size, load_plan_text
 
 EXIT_OK, EXIT_REFUSED, EXIT_USAGE, EXIT_FAILURE = 0, 1, 2, 3
 
@@ -64,11 +64,19 @@ class Context:
     err: TextIO
     clock: Callable[[], dt.datetime] = utcnow
     store_factory: Callable[[], Store] | None = None
+    #: Whether the command may create a new database (``init`` and ``serve`` only).
+    may_create: bool = False
     _store: Store | None = field(default=None, repr=False)
 
     def store(self) -> Store:
-        """The store (opened on first use)."""
+        """The store (opened on first use); only ``init`` and ``serve`` may create it."""
         if self._store is None:
+            if self.store_factory is None and not self.may_create and not self.db_path.exists():
+                raise CommandError(
+                    f"there is no database at {self.db_path}; create one with "
+                    "'lekstat-server init', or name yours with --db or LEKSTAT_DB",
+                    EXIT_FAILURE,
+                )
             factory = self.store_factory or (lambda: Store(self.db_path))
             self._store = factory()
         return self._store
@@ -335,6 +343,7 @@ def cmd_release_preview(args: argparse.Namespace, ctx: Context) -> int:
 
     plan = _plan(args, ctx)
     try:
+        check_plan_size(plan, year=args.year, quarter=args.quarter)
         tables = preview(plan, args.rho, year=args.year, quarter=args.quarter)
     except ValueError as exc:
         raise CommandError(str(exc), EXIT_USAGE) from None
@@ -461,6 +470,10 @@ def parse_period(text: str) -> Period:
 
 # -- parser -------------------------------------------------------------------------------
 
+#: Commands that may create the database file; every other one needs an existing database, so
+#: a typo in --db never quietly makes a new, empty one.
+CREATES_DATABASE = frozenset({"init", "serve"})
+
 #: Commands that never run over the operator channel.
 LOCAL_ONLY = frozenset({"serve", "restore", "demo"})
 
@@ -560,6 +573,7 @@ def run(argv: Sequence[str], ctx: Context) -> int:
         args = parser.parse_args(list(argv))
     except SystemExit as exc:  # argparse has printed the usage
         return int(exc.code or 0)
+    ctx.may_create = args.command in CREATES_DATABASE
     try:
         return int(args.handler(args, ctx))
     except CommandError as exc:
@@ -608,16 +622,20 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         return run(args_list, ctx)
     except DatabaseLocked:
-        sock = socket_path(db_path)
         parsed = build_parser().parse_args(args_list)
-        if parsed.command in LOCAL_ONLY or not sock.exists():
-            print(
-                f"lekstat-server: {db_path} is in use by another process"
-                + ("" if sock.exists() else " (and it has no operator socket)"),
-                file=sys.stderr,
-            )
+        try:
+            sock = socket_path(db_path)
+            if parsed.command in LOCAL_ONLY or not sock.exists():
+                print(
+                    f"lekstat-server: {db_path} is in use by another process"
+                    + ("" if sock.exists() else " (and it has no operator socket)"),
+                    file=sys.stderr,
+                )
+                return EXIT_FAILURE
+            code, out, err = forward(sock, _without_db(args_list))
+        except (OperatorError, OSError) as exc:
+            print(f"lekstat-server: cannot reach the running server: {exc}", file=sys.stderr)
             return EXIT_FAILURE
-        code, out, err = forward(sock, _without_db(args_list))
         sys.stdout.write(out)
         sys.stderr.write(err)
         return code

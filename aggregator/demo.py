@@ -172,6 +172,7 @@ def run_demo(
     with t.step(f"Synthetic data for {year} (seed {seed}) and a token per municipality"):
         data: SyntheticData = generate([year], SyntheticConfig(seed=seed))
         tokens_file = out / "tokens.csv"
+        _cli(db, "init")
         _cli(
             db,
             "token",

@@ -14,6 +14,7 @@ import hashlib
 import json
 import os
 import socket
+import stat
 import tempfile
 from collections.abc import Callable
 from pathlib import Path
@@ -28,14 +29,31 @@ Runner = Callable[[list[str], str], tuple[int, str, str]]
 
 
 def socket_path(db_path: Path) -> Path:
-    """Where the operator socket of the database ``db_path`` lives."""
+    """Where the operator socket of the database ``db_path`` lives.
+
+    Beside the database when the path is short enough, else in a private per-user directory
+    (never a predictable name in a shared folder, which another user could take first).
+    """
     db = db_path.resolve()
     beside = db.with_name(db.name + ".sock")
     if len(str(beside)) <= _MAX_SOCKET_PATH:
         return beside
     digest = hashlib.sha256(str(db).encode()).hexdigest()[:16]
-    base = os.environ.get("XDG_RUNTIME_DIR") or tempfile.gettempdir()
-    return Path(base) / f"lekstat-{digest}.sock"
+    return _private_dir() / f"{digest}.sock"
+
+
+def _private_dir() -> Path:
+    base = Path(os.environ.get("XDG_RUNTIME_DIR") or tempfile.gettempdir())
+    folder = base / f"lekstat-{os.getuid()}"
+    folder.mkdir(mode=0o700, exist_ok=True)
+    info = folder.stat()
+    if info.st_uid != os.getuid() or stat.S_IMODE(info.st_mode) & 0o077:
+        raise OperatorError(f"{folder} is not a private folder of this user; remove it")
+    return folder
+
+
+class OperatorError(RuntimeError):
+    """The operator socket cannot be trusted or reached."""
 
 
 async def serve_operator(path: Path, runner: Runner) -> asyncio.AbstractServer:
@@ -57,17 +75,18 @@ async def serve_operator(path: Path, runner: Runner) -> asyncio.AbstractServer:
 
     if path.exists():
         path.unlink()  # a stale socket of a crashed server
-    old_umask = os.umask(0o177)
-    try:
-        server = await asyncio.start_unix_server(handle, path=str(path), limit=2**20)
-    finally:
-        os.umask(old_umask)
+    # Connecting needs write permission on the socket, which the process umask never gives to
+    # others; 0600 also keeps out the group.
+    server = await asyncio.start_unix_server(handle, path=str(path), limit=2**20)
     os.chmod(path, 0o600)
     return server
 
 
 def forward(path: Path, argv: list[str], timeout: float = 3600.0) -> tuple[int, str, str]:
     """Send a command to a running server; return its exit code, stdout and stderr."""
+    owner = path.stat().st_uid
+    if owner not in (os.getuid(), 0):
+        raise OperatorError(f"{path} belongs to another user; not sending the command there")
     with socket.socket(socket.AF_UNIX, socket.SOCK_STREAM) as sock:
         sock.settimeout(timeout)
         sock.connect(str(path))

@@ -106,6 +106,7 @@ def main() -> int:
     with tempfile.TemporaryDirectory() as tmp:
         db = Path(tmp) / "bench.duckdb"
         out = Path(tmp) / "tokens.csv"
+        assert run("lekstat-server", "--db", str(db), "init").returncode == 0
         result = run(
             "lekstat-server",
             "--db",

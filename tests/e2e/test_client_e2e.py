@@ -63,6 +63,7 @@ def _token(db: Path, *args: str) -> str:
 def setup(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Setup]:
     tmp = tmp_path_factory.mktemp("client-e2e")
     db = tmp / "lekstat.duckdb"
+    assert run("lekstat-server", "--db", str(db), "init").returncode == 0
     token = _token(db, "--role", "municipality", "--municipality", "GM0363")
     statistician = _token(db, "--role", "statistician")
     with running_server(db) as server:

@@ -15,7 +15,7 @@ pytestmark = [pytest.mark.e2e, pytest.mark.slow]
 
 def test_demo_runs_the_whole_story_and_leaves_nothing_running(tmp_path: Path) -> None:
     out = tmp_path / "demo"
-    result = run("lekstat-server", "demo", "--out", str(out), timeout=600)
+    result = run("lekstat-server", "demo", "--out", str(out), "--year", "2025", timeout=600)
     assert result.returncode == 0, result.stdout[-3000:] + result.stderr[-3000:]
     text = result.stdout
     for step in ("2025-Q1:", "2025-Q4:", "Lock the four quarters", "release 2025-r1", "in all"):

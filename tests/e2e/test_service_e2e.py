@@ -118,6 +118,7 @@ def test_e2e_submit_restart_and_everything_is_still_there(tmp_path: Path) -> Non
 
 def test_e2e_onboarding_tokens_for_all_municipalities(tmp_path: Path) -> None:
     db = tmp_path / "lekstat.duckdb"
+    assert run("lekstat-server", "--db", str(db), "init").returncode == 0
     out = tmp_path / "tokens.csv"
     result = run(
         "lekstat-server",
@@ -167,6 +168,13 @@ def test_e2e_onboarding_tokens_for_all_municipalities(tmp_path: Path) -> None:
         )
 
 
+def test_e2e_commands_never_create_a_database_by_accident(tmp_path: Path) -> None:
+    typo = tmp_path / "lekstat.duckbd"
+    result = run("lekstat-server", "--db", str(typo), "budget", "set", "2026", "--rho", "1")
+    assert result.returncode == 3 and "lekstat-server init" in result.stderr
+    assert not typo.exists()
+
+
 def test_e2e_serve_refuses_a_database_that_is_already_served(tmp_path: Path) -> None:
     db = tmp_path / "lekstat.duckdb"
     with running_server(db):
@@ -178,6 +186,7 @@ def test_e2e_serve_refuses_a_database_that_is_already_served(tmp_path: Path) -> 
 
 def test_e2e_backup_while_serving_and_restore(tmp_path: Path) -> None:
     db = tmp_path / "lekstat.duckdb"
+    assert run("lekstat-server", "--db", str(db), "init").returncode == 0
     token = _token(
         run(
             "lekstat-server",

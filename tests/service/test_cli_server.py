@@ -12,6 +12,8 @@ from aggregator.store import Store
 
 
 def _run(db: Path, *args: str) -> int:
+    if not db.exists() and args[0] not in ("init", "serve"):
+        assert main(["--db", str(db), "init"]) == 0
     return main(["--db", str(db), *args])
 
 
@@ -54,7 +56,7 @@ def test_cli_token_create_prints_the_token_alone_on_the_last_line(
     last = capsys.readouterr().out.strip().splitlines()[-1]
     assert last.startswith("lks_") and " " not in last
     with Store(db) as store:
-        record = store.list_tokens()[0]
+        record = store.list_tokens()[-1]
         assert (record.role, record.municipality, record.label) == ("municipality", "GM0363", "Jan")
         assert last.split("_")[2] not in record.hash
 
@@ -114,6 +116,7 @@ def test_cli_lock_list_revoke_and_audit(tmp_path: Path, capsys: pytest.CaptureFi
     with Store(db) as store:
         actions = [(e.role, e.action, e.outcome) for e in store.audit_entries()]
     assert actions == [
+        ("operator", "create_token", "accepted"),  # init's first admin token
         ("operator", "lock_period", "accepted"),
         ("operator", "create_token", "accepted"),
         ("operator", "revoke_token", "accepted"),
@@ -157,3 +160,19 @@ def test_cli_release_with_a_plan_file(tmp_path: Path, capsys: pytest.CaptureFixt
     assert _run(db, "release", "preview", "--year", "2025", "--rho", "1", "--plan", str(plan)) == 0
     out = capsys.readouterr().out
     assert "totals" in out and "function_type" not in out
+
+
+def test_cli_operator_socket_of_a_long_path_is_in_a_private_folder(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from aggregator.operator import OperatorError, socket_path
+
+    monkeypatch.setenv("XDG_RUNTIME_DIR", str(tmp_path))
+    deep = tmp_path / ("d" * 120) / "lekstat.duckdb"
+    sock = socket_path(deep)
+    folder = sock.parent
+    assert folder.name.startswith("lekstat-") and stat.S_IMODE(folder.stat().st_mode) == 0o700
+    assert socket_path(deep) == sock and len(str(sock)) < 108
+    folder.chmod(0o777)  # someone opened it up: refuse rather than trust it
+    with pytest.raises(OperatorError, match="not a private folder"):
+        socket_path(deep)
