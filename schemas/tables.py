@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import itertools
 import json
+import re
 import tomllib
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
@@ -42,6 +43,14 @@ _EXTRA_LABELS = {
     QUARTER: ("Kwartaal", "Quarter"),
     PROVINCE: ("Provincie", "Province"),
 }
+
+
+#: A table's importance in the budget split is a positive number up to this.
+MAX_WEIGHT = 1e6
+#: The most cells one release may have (the default plan has 448).
+MAX_PLAN_CELLS = 20_000
+
+_NAME = re.compile(r"^[a-z][a-z0-9_]{0,63}$")
 
 
 class PlanError(ValueError):
@@ -160,10 +169,24 @@ def check_table(spec: TableSpec, taxonomy: Taxonomy | None = None) -> None:
         raise PlanError(f"table {spec.name!r}: unknown stage {spec.stage!r}")
     if {"function_type", GROUP_DIMENSION} <= set(spec.dimensions):
         raise PlanError(f"table {spec.name!r}: function_type and function_group overlap")
-    if not spec.weight > 0:
-        raise PlanError(f"table {spec.name!r}: weight must be positive")
-    if not spec.name or not spec.name.replace("_", "").isalnum():
-        raise PlanError(f"table name {spec.name!r}: use letters, digits and underscores")
+    if not (0 < spec.weight <= MAX_WEIGHT):
+        raise PlanError(f"table {spec.name!r}: weight must be a number above 0 and at most 1e6")
+    if not _NAME.match(spec.name):
+        raise PlanError(
+            f"table name {spec.name!r}: use lower-case letters a-z, digits and underscores "
+            "(at most 64, starting with a letter)"
+        )
+
+
+def check_plan_size(plan: Sequence[TableSpec], *, year: int, quarter: int | None = None) -> int:
+    """The plan's number of cells; :class:`PlanError` above :data:`MAX_PLAN_CELLS`."""
+    cells = sum(len(table_cells(t, year=year, quarter=quarter)) for t in plan)
+    if cells > MAX_PLAN_CELLS:
+        raise PlanError(
+            f"the plan has {cells:,} cells; at most {MAX_PLAN_CELLS:,} can be released at once "
+            "(national counts are small: finer tables would be noise)"
+        )
+    return cells
 
 
 def _table(name: str, other: str | None, nl: str, en: str, weight: float = 1.0) -> TableSpec:

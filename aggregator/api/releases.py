@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import io
 from typing import Any, Literal
+from urllib.parse import quote
 
 from fastapi import APIRouter, Query, Request
 from fastapi.responses import JSONResponse, Response
@@ -12,6 +13,7 @@ from starlette.concurrency import run_in_threadpool
 
 from aggregator.api.deps import ClockDep, LangDep, Reader, Statistician, StoreDep, audit
 from aggregator.errors import Conflict, NotFound, Unprocessable
+from aggregator.privacy import PrivacyError
 from aggregator.release import ReleaseError, ReleaseRequest, create_release
 from schemas.safe_cells import neutralise
 from schemas.tables import DEFAULT_PLAN, PlanError, code_label, parse_plan
@@ -50,6 +52,8 @@ async def post_release(
         release = await run_in_threadpool(
             create_release, store, release_request, created_by=principal.token_id, now=clock()
         )
+    except (PlanError, PrivacyError) as exc:
+        raise Unprocessable(str(exc), str(exc), code="invalid_plan") from None
     except ReleaseError as exc:
         cls = Conflict if exc.code in ("budget_exceeded", "no_budget") else Unprocessable
         raise cls(exc.message_nl, exc.message_en, code=exc.code) from None
@@ -102,11 +106,12 @@ def get_table(
         buffer = io.StringIO()
         safe = out.map(lambda v: neutralise(v) if isinstance(v, str) else v)
         safe.to_csv(buffer, index=False, lineterminator="\n")
-        filename = f"lekstat-{release_id}-{table}.csv"
+        # Release ids and table names are checked to be plain ASCII; quote() keeps it so.
+        filename = quote(f"lekstat-{release_id}-{table}.csv", safe="-_.")
         return Response(
             buffer.getvalue(),
             media_type="text/csv; charset=utf-8",
-            headers={"Content-Disposition": f'attachment; filename="{filename}"'},
+            headers={"Content-Disposition": f"attachment; filename*=UTF-8''{filename}"},
         )
     return {
         "release_id": release_id,

@@ -71,6 +71,10 @@ def test_tables_a_table_fixed_to_one_stage_is_allowed() -> None:
         (TableSpec("x", ("stage", "function_type", "function_group")), "overlap"),
         (TableSpec("x", ("stage",), weight=0), "weight"),
         (TableSpec("x y", ("stage",)), "table name"),
+        (TableSpec("中", ("stage",)), "table name"),
+        (TableSpec("Totals", ("stage",)), "table name"),
+        (TableSpec("x", ("stage",), weight=float("inf")), "weight"),
+        (TableSpec("x", ("stage",), weight=1e308), "weight"),
     ],
 )
 def test_tables_bad_definitions_are_refused(spec: TableSpec, message: str) -> None:
@@ -116,3 +120,12 @@ def test_tables_labels_of_extra_dimensions() -> None:
     assert code_label("province", "PV21", "nl") == "Fryslân"
     assert code_label("quarter", "Q3", "nl") == "K3" and code_label("quarter", "Q3", "en") == "Q3"
     assert code_label("function_group", "FG4_VEILIGHEID", "en") == "Safety"
+
+
+def test_tables_a_plan_with_too_many_cells_is_refused() -> None:
+    from schemas.tables import MAX_PLAN_CELLS, check_plan_size
+
+    assert check_plan_size(DEFAULT_PLAN, year=2026) == 448
+    huge = [TableSpec("fine", ("stage", "function_type", "data_category", "motive", "province"))]
+    with pytest.raises(PlanError, match=f"at most {MAX_PLAN_CELLS:,}"):
+        check_plan_size(huge, year=2026)
