@@ -18,7 +18,8 @@ from dataclasses import dataclass
 #: The first quarter lekstat accepts counts for.
 FIRST_PERIOD_TEXT = "2024-Q1"
 
-_PATTERN = re.compile(r"^\s*(\d{4})\s*-?\s*[Qq]\s*([1-4])\s*$")
+# Q for quarter, and K for the Dutch kwartaal.
+_PATTERN = re.compile(r"^\s*(\d{4})\s*-?\s*[QqKk]\s*([1-4])\s*$")
 
 
 class PeriodError(ValueError):
@@ -48,7 +49,7 @@ class Period:
 
     @classmethod
     def parse(cls, text: str | Period) -> Period:
-        """Parse ``2026-Q1`` (or ``2026Q1``, ``2026-q1``); raise :class:`PeriodError` otherwise."""
+        """Parse ``2026-Q1`` (also ``2026Q1``, ``2026-q1``, ``2026-K1``) or raise PeriodError."""
         if isinstance(text, Period):
             return text
         if not isinstance(text, str):

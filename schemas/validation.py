@@ -38,7 +38,9 @@ from schemas.taxonomy import Lang, Taxonomy, load_taxonomy
 #: The largest count a single cell may hold.
 MAX_COUNT = 10_000
 
-_WHOLE = re.compile(r"^([0-9]+)(?:[.,]0*)?$")
+_WHOLE = re.compile(r"^([0-9]+)(?:[.,]0{0,2})?$")
+# "1.000" is a thousand to a Dutch reader and 1.0 to an English one: refuse rather than guess.
+_THOUSANDS = re.compile(r"^[0-9]{1,3}(?:[.,][0-9]{3})+$")
 _CODE_TOKEN = re.compile(r"^([A-Za-z0-9_]+)(?:$|[\s:;|\-–—(].*$)", re.DOTALL)
 
 SubmissionInput = RawTable | pd.DataFrame | bytes | str | Sequence[Mapping[str, Any]] | None
@@ -284,7 +286,8 @@ def parse_count(cell: str) -> tuple[int | None, tuple[str, str] | None]:
     """A count cell → ``(number, None)`` or ``(None, (message_nl, message_en))``.
 
     Whole numbers only, in ASCII digits: ``3``, `` 3 ``, ``3.0`` and ``3,0`` are 3; ``1e3``,
-    ``-0``, ``+1``, ``2.5`` and ``٣`` are refused with a message that says why.
+    ``-0``, ``+1``, ``2.5``, ``٣`` and ``1.000`` (a thousand, or one?) are refused with a
+    message that says why.
     """
     text = cell.strip()
     if not text:
@@ -297,6 +300,12 @@ def parse_count(cell: str) -> tuple[int | None, tuple[str, str] | None]:
         # Anything above the maximum is reported by the schema's range check; cap it so that
         # a 30-digit number cannot overflow the integer column.
         return min(int(match.group(1)), MAX_COUNT + 1), None
+    if _THOUSANDS.match(text):
+        plain = text.replace(".", "").replace(",", "")
+        return None, (
+            f"schrijf het aantal zonder punt of komma voor duizendtallen: {plain}, niet {text}",
+            f"write the count without a thousands separator: {plain}, not {text}",
+        )
     if text.startswith(("-", "+")):
         return None, (
             "een aantal is een geheel getal zonder teken, 0 of groter",

@@ -7,7 +7,9 @@ import pytest
 from schemas.periods import FIRST_PERIOD, Period, PeriodError, quarters_of
 
 
-@pytest.mark.parametrize("text", ["2026-Q1", "2026-q1", "2026Q1", " 2026 - Q1 "])
+@pytest.mark.parametrize(
+    "text", ["2026-Q1", "2026-q1", "2026Q1", " 2026 - Q1 ", "2026-K1", "2026k1"]
+)
 def test_period_parse_accepts_the_usual_spellings(text: str) -> None:
     assert Period.parse(text) == Period(2026, 1)
     assert str(Period.parse(text)) == "2026-Q1"

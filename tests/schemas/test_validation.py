@@ -49,6 +49,9 @@ def test_validation_valid_file_gives_a_normalised_submission() -> None:
         ("count", "1e3", "bad_count"),
         ("count", "٣", "bad_count"),
         ("count", "10001", "count_range"),
+        ("count", "1.000", "bad_count"),
+        ("count", "10.000", "bad_count"),
+        ("count", "2.000", "bad_count"),
         ("count", "99999999999999999999", "count_range"),
     ],
 )
@@ -224,3 +227,10 @@ def test_validation_parse_count_whole_numbers(cell: str, number: int) -> None:
 def test_validation_does_not_depend_on_the_real_date() -> None:
     early = validate_submission(csv_text([ROW_A]), "2026-Q1", "GM0363", today=dt.date(2025, 12, 31))
     assert [i.code for i in early.issues] == ["period_in_future"]
+
+
+def test_validation_a_thousands_separator_is_never_guessed() -> None:
+    number, problem = parse_count("1.000")
+    assert number is None and problem is not None
+    assert "1000, niet 1.000" in problem[0] and "1000, not 1.000" in problem[1]
+    assert parse_count("1.00") == (1, None) and parse_count("1000") == (1000, None)
