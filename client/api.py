@@ -472,7 +472,9 @@ def error_from_response(response: httpx.Response, lang: Lang = "nl") -> LekstatE
         details = raw if isinstance(raw, list) else []
     message = message or _default_message(status, response, lang)
     if status == 422 and code == "invalid_submission":
-        return InvalidDataError(message, [d for d in details if isinstance(d, dict)])
+        return InvalidDataError(
+            message, [d for d in details if isinstance(d, dict)], by_server=True
+        )
     kind: type[ResponseError]
     if status == 401:
         kind = AuthenticationError

@@ -200,26 +200,7 @@ def cmd_submit(ctx: Context) -> int:
             _dump(ctx, dataclasses.asdict(receipt) | {"verified": receipt.verified})
         else:
             ctx.say(*render.receipt_lines(receipt, ctx.lang))
-        if receipt.replayed and receipt.version is not None:
-            _warn_if_superseded(ctx, client, args.period, receipt.version)
     return EXIT_OK
-
-
-def _warn_if_superseded(ctx: Context, client: Client, period: Period, version: int) -> None:
-    """A replayed upload left a later version in force: say so, or the user may think not."""
-    try:
-        latest = max((r.version or 0 for r in client.submissions(period)), default=0)
-    except LekstatError:
-        return
-    if latest > version:
-        ctx.note(
-            ctx.t(
-                f"LET OP: deze inhoud was versie {version}, maar versie {latest} is nu de "
-                "geldende. Wilt u terug naar deze inhoud, neem dan contact op met de beheerder.",
-                f"NOTE: this content was version {version}, but version {latest} is now in "
-                "force. To go back to this content, contact the administrator.",
-            )
-        )
 
 
 def cmd_status(ctx: Context) -> int:
@@ -554,7 +535,7 @@ def main(
     try:
         return int(args.command(ctx))
     except InvalidDataError as exc:
-        _show_issues(ctx, exc.issues, str(getattr(args, "file", None) or ""))
+        _show_issues(ctx, exc.issues, str(getattr(args, "file", None) or ""), exc.by_server)
         return exc.exit_code
     except LekstatError as exc:
         ctx.note(f"lekstat: {exc.message}")
@@ -587,11 +568,21 @@ def _os_reason(ctx: Context, exc: OSError) -> str:
     return exc.strerror or str(exc)
 
 
-def _show_issues(ctx: Context, records: Sequence[dict[str, Any]], source: str) -> None:
+def _show_issues(
+    ctx: Context, records: Sequence[dict[str, Any]], source: str, by_server: bool = False
+) -> None:
     n = len(records)
+    nl_what, en_what = (
+        (
+            "de server weigerde de gegevens; er is niets opgeslagen",
+            "the server refused the data; nothing was stored",
+        )
+        if by_server
+        else ("er is niets verstuurd", "nothing was sent")
+    )
     headline = ctx.t(
-        f"{n} {'probleem' if n == 1 else 'problemen'} gevonden; er is niets verstuurd.",
-        f"{n} problem{'' if n == 1 else 's'} found; nothing was sent.",
+        f"{n} {'probleem' if n == 1 else 'problemen'} gevonden; {nl_what}.",
+        f"{n} problem{'' if n == 1 else 's'} found; {en_what}.",
     )
     ctx.say(
         f"{source}: {headline}" if source else headline, "", *render.issue_lines(records, ctx.lang)

@@ -56,9 +56,13 @@ class InvalidDataError(LekstatError):
 
     exit_code = EXIT_INVALID
 
-    def __init__(self, message: str, issues: Sequence[Mapping[str, Any]]) -> None:
+    def __init__(
+        self, message: str, issues: Sequence[Mapping[str, Any]], *, by_server: bool = False
+    ) -> None:
         super().__init__(message)
         self.issues = [dict(issue) for issue in issues]
+        #: True when the server refused the data (it was sent, and nothing was stored).
+        self.by_server = by_server
 
 
 class ResponseError(LekstatError):

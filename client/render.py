@@ -150,7 +150,7 @@ def receipt_lines(receipt: Receipt, lang: Lang) -> list[str]:
         fields += [("id", "id", receipt.id), ("versie", "version", receipt.version)]
     fields += [
         ("nulmelding", "nil return", _yes(receipt.nil_return, lang)),
-        ("rijen", "rows", receipt.rows),
+        ("combinaties met een aantal", "combinations with a count", receipt.rows),
         ("totaal", "total", receipt.total),
         ("SHA-256", "SHA-256", f"{receipt.sha256}{check}"),
     ]

@@ -67,7 +67,7 @@ def test_receipt_lines_say_replay_and_verification() -> None:
         "Received",
         "sub-1",
         "version",
-        "rows",
+        "combinations with a count",
         "total",
         "a" * 64,
         "received at",
