@@ -38,7 +38,7 @@ from aggregator.store import (
     utcnow,
 )
 from schemas.municipalities import load_register
-from schemas.periods import Period, PeriodError
+from schemas.periods import FIRST_PERIOD, Period, PeriodError
 from schemas.tables import DEFAULT_PLAN, PlanError, TableSpec, check_plan_size, load_plan_text
 
 EXIT_OK, EXIT_REFUSED, EXIT_USAGE, EXIT_FAILURE = 0, 1, 2, 3
@@ -154,7 +154,10 @@ def ensure_admin_token(ctx: Context) -> Path | None:
     write_private(target, token + "\n")
     store.add_token(record)
     ctx.operator_audit("create_token", "admin", detail=record.id)
-    ctx.print(f"first admin token written to {target} (readable only by you)")
+    ctx.print(
+        f"first admin token written to {target} (readable only by you); store it in your "
+        "password manager and delete the file"
+    )
     return target
 
 
@@ -225,6 +228,8 @@ def cmd_token_revoke(args: argparse.Namespace, ctx: Context) -> int:
 def cmd_period_lock(args: argparse.Namespace, ctx: Context) -> int:
     """Lock a period: submissions and corrections for it are refused from now on."""
     period = parse_period(args.period)
+    if period < FIRST_PERIOD:
+        raise CommandError(f"lekstat has no periods before {FIRST_PERIOD}", EXIT_USAGE)
     if period.is_future(ctx.clock().date()):
         raise CommandError(f"{period} has not started and cannot be locked")
     try:
@@ -286,6 +291,16 @@ def _plan(args: argparse.Namespace, ctx: Context) -> tuple[TableSpec, ...]:
         raise CommandError(f"{path}: {exc}", EXIT_USAGE) from None
 
 
+def _year(value: str) -> int:
+    try:
+        year = int(value)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{value!r} is not a year") from None
+    if not FIRST_PERIOD.year <= year <= 2100:
+        raise argparse.ArgumentTypeError(f"lekstat has data from {FIRST_PERIOD.year} onwards")
+    return year
+
+
 def _rho(value: str) -> float:
     try:
         rho = float(value)
@@ -318,6 +333,7 @@ def cmd_budget_set(args: argparse.Namespace, ctx: Context) -> int:
 
 def cmd_budget_show(args: argparse.Namespace, ctx: Context) -> int:
     """Show budgets: total, spent and remaining rho per year, and a year's ledger."""
+    from aggregator.privacy import DELTA
     from aggregator.release import budget_view
 
     store = ctx.store()
@@ -328,7 +344,7 @@ def cmd_budget_show(args: argparse.Namespace, ctx: Context) -> int:
         eps = f"{v['total_epsilon']:.3g}" if v["total_epsilon"] is not None else ""
         total = "" if b.total_rho is None else f"{b.total_rho:g}"
         rows.append((b.year, total, f"{b.spent_rho:g}", f"{b.remaining_rho:g}", eps))
-    ctx.print(table(rows, ["year", "rho", "spent", "remaining", "epsilon (delta=1e-9)"]))
+    ctx.print(table(rows, ["year", "rho", "spent", "remaining", f"epsilon (delta={DELTA:g})"]))
     if args.year and budgets[0].ledger:
         ctx.print("")
         ledger = [(e.release_id, f"{e.rho:g}", iso(e.created_at)) for e in budgets[0].ledger]
@@ -339,7 +355,7 @@ def cmd_budget_show(args: argparse.Namespace, ctx: Context) -> int:
 def cmd_release_preview(args: argparse.Namespace, ctx: Context) -> int:
     """Expected standard error and 95% margin per table at a rho: reads no data, spends nothing."""
     from aggregator.engine import preview
-    from aggregator.privacy import rho_to_epsilon
+    from aggregator.privacy import DELTA, rho_to_epsilon
 
     plan = _plan(args, ctx)
     try:
@@ -350,7 +366,8 @@ def cmd_release_preview(args: argparse.Namespace, ctx: Context) -> int:
     what = f"{args.year}" + (f"-Q{args.quarter}" if args.quarter else "")
     ctx.print(
         f"preview {what} at rho = {args.rho:g} "
-        f"(epsilon = {rho_to_epsilon(args.rho):.3g} at delta = 1e-9); no data read, nothing spent"
+        f"(epsilon = {rho_to_epsilon(args.rho):.3g} at delta = {DELTA:g}); "
+        "no data read, nothing spent"
     )
     rows = [
         (
@@ -530,23 +547,23 @@ def build_parser() -> argparse.ArgumentParser:
     budget = sub.add_parser("budget", help="set and show privacy budgets")
     budget_sub = budget.add_subparsers(dest="budget_command", required=True, metavar="ACTION")
     bset = add("set", cmd_budget_set, budget_sub)
-    bset.add_argument("year", type=int)
+    bset.add_argument("year", type=_year)
     bset.add_argument("--rho", type=_rho, required=True, help="the year's total zCDP budget")
     bshow = add("show", cmd_budget_show, budget_sub)
-    bshow.add_argument("year", type=int, nargs="?")
+    bshow.add_argument("year", type=_year, nargs="?")
 
     release = sub.add_parser("release", help="preview, create and list releases")
     release_sub = release.add_subparsers(dest="release_command", required=True, metavar="ACTION")
     for name, handler in (("preview", cmd_release_preview), ("create", cmd_release_create)):
         r = add(name, handler, release_sub)
-        r.add_argument("--year", type=int, required=True)
+        r.add_argument("--year", type=_year, required=True)
         r.add_argument("--quarter", type=int, choices=(1, 2, 3, 4))
         r.add_argument("--rho", type=_rho, required=True)
         r.add_argument("--plan", help="a plan file (JSON or TOML); default: the standard plan")
     add("list", cmd_release_list, release_sub)
 
     report = add("report", cmd_report)
-    report.add_argument("--year", type=int, required=True)
+    report.add_argument("--year", type=_year, required=True)
     report.add_argument("--lang", choices=("nl", "en"), default="nl")
     report.add_argument("--out", required=True, help="FILE.html or FILE.pdf")
     report.add_argument("--release", help="a release id (default: the year's latest)")

@@ -21,11 +21,8 @@ from aggregator import estimation, privacy
 from aggregator.counting import ROW_COLUMNS, exact_tables
 from aggregator.structure import PlanLayout, plan_layout
 from schemas.municipalities import Register, load_register
-from schemas.tables import TableSpec
+from schemas.tables import VALUE_COLUMNS, TableSpec
 from schemas.taxonomy import Taxonomy, load_taxonomy
-
-#: The columns after the dimension columns of every published table.
-VALUE_COLUMNS = ("estimate", "std_error", "ci_low", "ci_high", "unreliable")
 
 
 @dataclass(frozen=True)

@@ -14,15 +14,12 @@ from dataclasses import dataclass
 from typing import Any
 
 from aggregator import engine, package_version
-from aggregator.privacy import rho_to_epsilon
+from aggregator.privacy import DELTA, rho_to_epsilon
 from aggregator.store import Budget, BudgetError, Store, iso
 from schemas.municipalities import load_register
 from schemas.periods import FIRST_PERIOD, Period, quarters_of
 from schemas.tables import DEFAULT_PLAN, PlanError, TableSpec, check_plan_size, check_table
 from schemas.taxonomy import load_taxonomy
-
-#: The δ at which budgets and releases are also given as (ε, δ).
-DELTA = 1e-9
 
 
 class ReleaseError(Exception):

@@ -43,14 +43,13 @@ from client.i18n import Lang, pick
 from schemas.periods import Period
 from schemas.reading import RawTable, from_frame
 from schemas.submission import Submission
-from schemas.tables import code_label
+from schemas.tables import VALUE_COLUMNS, code_label
 from schemas.validation import ValidationResult, validate_submission
 
 #: What :meth:`Client.validate` and :meth:`Client.submit` accept: a file path or a DataFrame.
 SubmissionData = str | os.PathLike[str] | pd.DataFrame | RawTable
 
 #: The columns of a published table after its dimensions (and their labels).
-FIGURE_COLUMNS = ("estimate", "std_error", "ci_low", "ci_high", "unreliable")
 _FIGURE_TYPES = {
     "estimate": "int64",
     "std_error": "float64",
@@ -517,7 +516,7 @@ def figures_frame(body: Mapping[str, Any], lang: Lang = "nl") -> pd.DataFrame:
         labels = {code: _label(dimension, code, lang) for code in set(codes)}
         columns[dimension] = pd.Series(codes, dtype=object)
         columns[f"{dimension}_label"] = pd.Series([labels[c] for c in codes], dtype=object)
-    for name in FIGURE_COLUMNS:
+    for name in VALUE_COLUMNS:
         values = [row[name] for row in rows]
         if name == "unreliable" and not all(isinstance(v, bool) for v in values):
             raise ValueError("unreliable must be true or false")

@@ -45,6 +45,10 @@ _EXTRA_LABELS = {
 }
 
 
+#: The columns of every published table after its dimension columns: the estimate, its
+#: standard error, the 95% interval, and the flag for an interval wider than the estimate.
+VALUE_COLUMNS = ("estimate", "std_error", "ci_low", "ci_high", "unreliable")
+
 #: A table's importance in the budget split is a positive number up to this.
 MAX_WEIGHT = 1e6
 #: The most cells one release may have (the default plan has 448).

@@ -18,13 +18,12 @@ from aggregator.report import charts
 from aggregator.report.data import ReportData, table_meta, table_names, totals_table
 from aggregator.report.i18n import Formatter, Lang, parse_moment
 from schemas.municipalities import load_register
-from schemas.tables import PROVINCE, QUARTER, STAGE, dimension_label
+from schemas.tables import PROVINCE, QUARTER, STAGE, VALUE_COLUMNS, dimension_label
 from schemas.taxonomy import GROUP_DIMENSION, Taxonomy, TaxonomyError
 
 #: One row of a published table, as ``DataFrame.to_dict("records")`` gives it.
 Record = Mapping[Any, Any]
 
-VALUE_COLUMNS = ("estimate", "std_error", "ci_low", "ci_high", "unreliable")
 #: A table with more cells than this in long form gets no chart: it would not be readable.
 MAX_CHART_BARS = 40
 #: The motive the summary sets against all others: leaking to criminals.
