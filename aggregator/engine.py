@@ -316,7 +316,10 @@ def _frame(
     frame["std_error"] = std_error[span].astype(float)
     frame["ci_low"] = low.astype(np.int64)
     frame["ci_high"] = high.astype(np.int64)
-    frame["unreliable"] = (high - low) > estimate
+    # The margin is the wider of the published interval and the nominal ±1.96 standard errors:
+    # an interval cut to [0, 0] by the non-negativity of counts is not a precise zero.
+    margin = np.maximum(high - low, 2 * estimation.Z95 * std_error[span])
+    frame["unreliable"] = margin > estimate
     return frame
 
 
