@@ -230,8 +230,10 @@ def cmd_period_lock(args: argparse.Namespace, ctx: Context) -> int:
     period = parse_period(args.period)
     if period < FIRST_PERIOD:
         raise CommandError(f"lekstat has no periods before {FIRST_PERIOD}", EXIT_USAGE)
-    if period.is_future(ctx.clock().date()):
-        raise CommandError(f"{period} has not started and cannot be locked")
+    if not period.is_complete(ctx.clock().date()):
+        raise CommandError(
+            f"{period} has not ended yet; a lock is final, so lock a quarter after its deadline"
+        )
     try:
         lock = ctx.store().lock_period(str(period), ctx.clock(), "operator")
     except AlreadyLockedError as exc:
@@ -253,6 +255,7 @@ def cmd_backup(args: argparse.Namespace, ctx: Context) -> int:
     target = ctx.path(args.directory)
     if target.exists() and any(target.iterdir()):
         raise CommandError(f"{target} is not empty; back up into a new directory")
+    target.mkdir(parents=True, exist_ok=True)
     ctx.store().backup(target)
     ctx.operator_audit("backup", str(target))
     ctx.print(f"backup written to {target}")

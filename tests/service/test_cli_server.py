@@ -82,7 +82,7 @@ def test_cli_token_create_prints_the_token_alone_on_the_last_line(
         ),
         (["token", "revoke", "nope"], 1, "no active token"),
         (["period", "lock", "2026-5"], 2, "YYYY-Qn"),
-        (["period", "lock", "2099-Q1"], 1, "has not started"),
+        (["period", "lock", "2099-Q1"], 1, "has not ended"),
         (["backup", "."], 1, "not empty"),
     ],
 )
@@ -176,3 +176,26 @@ def test_cli_operator_socket_of_a_long_path_is_in_a_private_folder(
     folder.chmod(0o777)  # someone opened it up: refuse rather than trust it
     with pytest.raises(OperatorError, match="not a private folder"):
         socket_path(deep)
+
+
+def test_cli_backup_creates_missing_parent_folders(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    db = tmp_path / "x.duckdb"
+    target = tmp_path / "backups" / "2026-12-31"
+    assert _run(db, "backup", str(target)) == 0
+    assert (target / "MANIFEST.json").exists()
+
+
+def test_cli_server_command_without_the_server_part_says_what_to_install() -> None:
+    import subprocess
+    import sys
+
+    code = (
+        "import sys; sys.modules['duckdb'] = None\n"
+        "from aggregator.launcher import main\n"
+        "sys.exit(main())\n"
+    )
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
+    assert result.returncode == 3
+    assert "pip install 'lekstat[server]'" in result.stderr and "Traceback" not in result.stderr
