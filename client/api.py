@@ -169,6 +169,7 @@ class Client:
         lang: Lang = "nl",
         backoff: float = DEFAULT_BACKOFF,
         sleep: Callable[[float], None] = time.sleep,
+        municipality_hint: str | None = None,
     ) -> None:
         if retries < 0:
             raise ValueError("retries must be 0 or more")
@@ -178,6 +179,9 @@ class Client:
         self.backoff = backoff
         self._sleep = sleep
         self._identity: Identity | None = None
+        #: The municipality the token is expected to have (from ``lekstat login``), so that
+        #: offline validation can check a municipality column before anything is sent.
+        self._municipality_hint = municipality_hint
         headers = {
             "Accept": "application/json",
             "Accept-Language": lang,
@@ -197,6 +201,7 @@ class Client:
     def from_config(cls, **kwargs: Any) -> Client:
         """A client with the URL and token of ``lekstat login`` or ``LEKSTAT_URL``/``_TOKEN``."""
         settings = load_settings(lang=kwargs.get("lang", "nl"))
+        kwargs.setdefault("municipality_hint", settings.municipality)
         return cls(settings.url, settings.token, **kwargs)
 
     def __enter__(self) -> Client:
@@ -282,7 +287,7 @@ class Client:
     ) -> Receipt:
         # Offline first, so invalid data is reported without the network; then again with the
         # token's municipality, which a municipality column in the file must match.
-        submission = self._valid(table, period, None, nil_return)
+        submission = self._valid(table, period, self._municipality_hint, nil_return)
         identity = self._identity or self.me()
         mine = identity.municipality
         if mine is not None and submission.municipality != mine:

@@ -8,6 +8,7 @@ lines of text and an exit code (see :data:`EPILOG`), never a stack trace.
 from __future__ import annotations
 
 import argparse
+import contextlib
 import dataclasses
 import getpass
 import io
@@ -100,6 +101,9 @@ class Context:
         if url is None or token is None:
             settings = load_settings(lang=self.lang)
             url, token = url or settings.url, token or settings.token
+            hint = settings.municipality
+        else:
+            hint = None
         if not token:
             raise ConfigError(
                 self.t(
@@ -107,7 +111,14 @@ class Context:
                     f"no token: log in first with lekstat login, or set {TOKEN_VARIABLE}",
                 )
             )
-        return Client(url, token, transport=self.transport, sleep=self.sleep, lang=self.lang)
+        return Client(
+            url,
+            token,
+            transport=self.transport,
+            sleep=self.sleep,
+            lang=self.lang,
+            municipality_hint=hint,
+        )
 
 
 def _json_text(data: Any) -> str:
@@ -146,6 +157,9 @@ def cmd_validate(ctx: Context) -> int:
     Check a CSV or Excel file offline; nothing is sent.
     """
     args = ctx.args
+    if args.municipality is None:  # the municipality of `lekstat login`, when known
+        with contextlib.suppress(ConfigError):
+            args.municipality = load_settings(lang=ctx.lang).municipality
     result = validate(args.file, args.period, args.municipality)
     if args.json:
         sub = result.submission
@@ -297,7 +311,7 @@ def cmd_login(ctx: Context) -> int:
         )
     with ctx.client(url, token) as client:
         identity = client.me()
-    path = save_settings(url, token, lang=ctx.lang)
+    path = save_settings(url, token, lang=ctx.lang, municipality=identity.municipality)
     ctx.say(
         ctx.t(
             f"Ingelogd bij {url} als {render.identity_line(identity, ctx.lang)}.",
@@ -535,7 +549,10 @@ def main(
     try:
         return int(args.command(ctx))
     except InvalidDataError as exc:
-        _show_issues(ctx, exc.issues, str(getattr(args, "file", None) or ""), exc.by_server)
+        if getattr(args, "json", False):
+            _dump(ctx, {"valid": False, "stored": False, "issues": exc.issues})
+        else:
+            _show_issues(ctx, exc.issues, str(getattr(args, "file", None) or ""), exc.by_server)
         return exc.exit_code
     except LekstatError as exc:
         ctx.note(f"lekstat: {exc.message}")

@@ -10,6 +10,7 @@ from __future__ import annotations
 import ipaddress
 import json
 import os
+import re
 import sys
 import tempfile
 import tomllib
@@ -33,6 +34,9 @@ class Settings:
     url: str
     token: str | None
     path: Path
+    #: The token's municipality as ``lekstat login`` found it (None when the token came from
+    #: ``LEKSTAT_TOKEN``, or for analysts): lets offline validation check the municipality.
+    municipality: str | None = None
 
 
 def config_path(env: Mapping[str, str] | None = None, platform: str | None = None) -> Path:
@@ -102,7 +106,10 @@ def load_settings(env: Mapping[str, str] | None = None, lang: Lang = "nl") -> Se
     stored = _read(path, lang)
     url = env.get(URL_VARIABLE) or stored.get("url") or DEFAULT_URL
     token = env.get(TOKEN_VARIABLE) or stored.get("token") or None
-    return Settings(check_url(url, lang), check_token(token, lang) if token else None, path)
+    municipality = stored.get("municipality") if token == stored.get("token") else None
+    return Settings(
+        check_url(url, lang), check_token(token, lang) if token else None, path, municipality
+    )
 
 
 def _read(path: Path, lang: Lang) -> dict[str, str]:
@@ -124,11 +131,16 @@ def _read(path: Path, lang: Lang) -> dict[str, str]:
                 f"{path} is damaged ({exc}); log in again with lekstat login",
             )
         ) from exc
-    return {k: v for k, v in raw.items() if k in ("url", "token") and isinstance(v, str)}
+    keys = ("url", "token", "municipality")
+    return {k: v for k, v in raw.items() if k in keys and isinstance(v, str)}
 
 
 def save_settings(
-    url: str, token: str, env: Mapping[str, str] | None = None, lang: Lang = "nl"
+    url: str,
+    token: str,
+    env: Mapping[str, str] | None = None,
+    lang: Lang = "nl",
+    municipality: str | None = None,
 ) -> Path:
     """Store ``url`` and ``token`` in the user's config file (mode 0600, replaced atomically)."""
     path = config_path(env)
@@ -139,6 +151,8 @@ def save_settings(
         f"url = {json.dumps(check_url(url, lang), ensure_ascii=False)}\n"
         f"token = {json.dumps(check_token(token, lang))}\n"
     )
+    if municipality is not None and re.fullmatch(r"GM\d{4}", municipality):
+        text += f"municipality = {json.dumps(municipality)}\n"
     # mkstemp creates the file with mode 0600, so the token is never readable by others,
     # not even for a moment; os.replace keeps an old config intact if writing fails.
     fd, tmp = tempfile.mkstemp(prefix=".config-", suffix=".toml", dir=path.parent)

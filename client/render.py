@@ -135,7 +135,7 @@ def receipt_lines(receipt: Receipt, lang: Lang) -> list[str]:
     if receipt.verified is None:
         check = ""
     elif receipt.verified:
-        check = pick(lang, " (gelijk aan uw bestand)", " (matches your file)")
+        check = pick(lang, " (gelijk aan wat lekstat verstuurde)", " (matches what lekstat sent)")
     else:
         check = pick(
             lang,
@@ -257,8 +257,8 @@ def releases_lines(releases: Sequence[Mapping[str, Any]], lang: Lang) -> list[st
                 r.get("year"),
                 r.get("quarter") or "—",
                 r.get("created_at"),
-                r.get("rho"),
-                r.get("epsilon"),
+                _figure(r.get("rho")),
+                _figure(r.get("epsilon")),
                 len(r.get("tables") or r.get("plan") or []),
             )
             for r in releases
@@ -290,3 +290,8 @@ def figures_document(frame: pd.DataFrame) -> dict[str, Any]:
         "dimensions": frame.attrs.get("dimensions", []),
         "rows": json.loads(frame.to_json(orient="records", force_ascii=False)),
     }
+
+
+def _figure(value: Any) -> str:
+    """A privacy parameter with three significant digits (OpenDP's map gives 0.49999…)."""
+    return f"{value:.3g}" if isinstance(value, int | float) else ""

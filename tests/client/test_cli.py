@@ -52,7 +52,12 @@ def test_cli_submit_prints_the_receipt(
     assert run(server, sleeps, "submit", str(valid_csv), "--period", PERIOD) == 0
     out = capsys.readouterr().out
     key = server.to("POST", SUBMISSIONS)[0].headers["Idempotency-Key"]
-    assert "Ontvangen" in out and "sub-1" in out and key in out and "gelijk aan uw bestand" in out
+    assert (
+        "Ontvangen" in out
+        and "sub-1" in out
+        and key in out
+        and "gelijk aan wat lekstat verstuurde" in out
+    )
     assert "2026-04-02T10:00:00Z" in out
 
 
@@ -504,3 +509,58 @@ def test_cli_environment_overrides_login(
     assert server.requests[0].headers["Authorization"] == "Bearer env-token"
     assert str(server.requests[0].url).startswith(URL)
     assert "Nog geen aanleveringen" in capsys.readouterr().out
+
+
+def test_cli_login_remembers_the_municipality_for_offline_checks(
+    server: FakeServer,
+    sleeps: Sleeps,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    from client.config import load_settings
+
+    monkeypatch.setenv("XDG_CONFIG_HOME", str(tmp_path / "cfg"))
+    monkeypatch.delenv("LEKSTAT_TOKEN", raising=False)
+    monkeypatch.delenv("LEKSTAT_URL", raising=False)
+    server.on(
+        "GET",
+        "/api/v1/me",
+        Reply(
+            200,
+            {
+                "token_id": "t",
+                "role": "municipality",
+                "municipality": "GM0363",
+                "municipality_name": "Amsterdam",
+            },
+        ),
+    )
+    assert run(server, sleeps, "login", "--url", "http://127.0.0.1:9", "--token", TOKEN) == 0
+    assert load_settings().municipality == "GM0363"
+    other = tmp_path / "other.csv"
+    other.write_text(
+        "function_type,data_category,stage,employment_type,motive,count,municipality\n"
+        "FT01,DC01,ST01,EM01,MO01,1,GM0344\n",
+        encoding="utf-8",
+    )
+    capsys.readouterr()
+    assert run(server, sleeps, "validate", str(other), "--period", PERIOD, "--json") == 1
+    issues = json.loads(capsys.readouterr().out)["issues"]
+    assert [i["code"] for i in issues] == ["municipality_mismatch"]
+    monkeypatch.setenv("LEKSTAT_TOKEN", "lks_aaaaaaaaaaaa_" + "b" * 43)  # another token: no hint
+    assert load_settings().municipality is None
+
+
+@pytest.mark.usefixtures("logged_in")
+def test_cli_submit_json_reports_invalid_data_as_json(
+    server: FakeServer, sleeps: Sleeps, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    bad = tmp_path / "bad.csv"
+    bad.write_text(
+        "function_type,data_category,stage,employment_type,motive,count\nFT01,DC01,ST01,EM01,MO01,x\n"
+    )
+    assert run(server, sleeps, "submit", str(bad), "--period", PERIOD, "--json") == 1
+    payload = json.loads(capsys.readouterr().out)
+    assert payload["valid"] is False and payload["issues"][0]["column"] == "count"
+    assert server.to("POST", SUBMISSIONS) == []

@@ -79,4 +79,4 @@ def test_receipt_lines_say_replay_and_verification() -> None:
     mismatch = Receipt(**{**fresh.__dict__, "sent_sha256": "b" * 64})
     assert "differs from your file" in "\n".join(receipt_lines(mismatch, "en"))
     match = Receipt(**{**fresh.__dict__, "sent_sha256": "a" * 64})
-    assert "gelijk aan uw bestand" in "\n".join(receipt_lines(match, "nl"))
+    assert "gelijk aan wat lekstat verstuurde" in "\n".join(receipt_lines(match, "nl"))
