@@ -17,6 +17,7 @@ import pandas as pd
 
 from aggregator.report.i18n import parse_moment
 from schemas.municipalities import Register, load_register
+from schemas.periods import Period
 from schemas.tables import STAGE
 
 
@@ -181,51 +182,26 @@ def load_tables(store: ReleaseStore, release: Mapping[str, Any]) -> dict[str, pd
     return out
 
 
-def normalise_coverage(raw: Any, year: int, quarter: int | None) -> dict[int, dict[str, int]]:
+def coverage_counts(release: Mapping[str, Any]) -> dict[int, dict[str, int]]:
     """The release's coverage per quarter number, with ``submitted`` including nil returns.
 
-    Accepted: a mapping keyed by period (``2025-Q1``) or quarter, or a list of records with
-    ``period`` or ``quarter``. ``submitted`` may count nil returns or not; the counts tell.
+    A release records, per period, ``submitted`` (with incidents), ``nil_return`` and
+    ``missing`` (:func:`aggregator.release.coverage`); the report counts every municipality that
+    reported, nil return or not.
 
-    >>> normalise_coverage({"2025-Q1": {"expected": 342, "submitted": 40, "nil_return": 300,
-    ...                                 "missing": 2}}, 2025, None)
+    >>> coverage_counts({"coverage": {"2025-Q1": {"expected": 342, "submitted": 40,
+    ...                                          "nil_return": 300, "missing": 2}}})
     {1: {'expected': 342, 'submitted': 340, 'nil_return': 300, 'missing': 2}}
     """
-    records: list[tuple[Any, Mapping[str, Any]]]
-    if isinstance(raw, Mapping):
-        records = [(k, v) for k, v in raw.items() if isinstance(v, Mapping)]
-    elif isinstance(raw, list):
-        records = [(r.get("period", r.get("quarter")), r) for r in raw if isinstance(r, Mapping)]
-    else:
-        records = []
     out: dict[int, dict[str, int]] = {}
-    for key, r in records:
-        q = _quarter_of(key, year, quarter)
-        if q is None:
-            continue
-        expected = int(r.get("expected", 0))
-        nil = int(r.get("nil_return", r.get("nil_returns", 0)))
-        missing = int(r.get("missing", 0))
-        submitted = int(r.get("submitted", expected - missing))
-        if submitted + nil + missing == expected and nil:
-            submitted += nil  # "submitted" counted only the municipalities with incidents
-        out[q] = {
-            "expected": expected,
-            "submitted": submitted,
-            "nil_return": nil,
-            "missing": missing,
+    for period, r in release.get("coverage", {}).items():
+        out[Period.parse(period).quarter] = {
+            "expected": int(r["expected"]),
+            "submitted": int(r["submitted"]) + int(r["nil_return"]),
+            "nil_return": int(r["nil_return"]),
+            "missing": int(r["missing"]),
         }
     return dict(sorted(out.items()))
-
-
-def _quarter_of(key: Any, year: int, quarter: int | None) -> int | None:
-    text = str(key).upper()
-    if text.startswith(f"{year}-Q"):
-        text = text[len(f"{year}-Q") :]
-    text = text.lstrip("QK")
-    if text.isdigit() and 1 <= int(text) <= 4:
-        return int(text)
-    return quarter
 
 
 def load_coverage(
@@ -236,7 +212,7 @@ def load_coverage(
     year = int(release["year"])
     quarter = int(release["quarter"]) if release.get("quarter") else None
     created = parse_moment(release["created_at"]).replace(tzinfo=None)
-    counts = normalise_coverage(release.get("coverage"), year, quarter)
+    counts = coverage_counts(release)
     expected = register.valid_in(year)
     out = []
     for q in [quarter] if quarter else [1, 2, 3, 4]:
@@ -249,29 +225,8 @@ def load_coverage(
         missing = tuple(
             NonReporter(m.code, m.name, m.province_name) for m in expected if m.code not in received
         )
-        c = counts.get(q)
-        if c is None:  # an older release without coverage: what the store says
-            nil = sum(
-                1
-                for s in _latest(store, period, created).values()
-                if s.nil_return or getattr(s, "total", 1) == 0
-            )
-            c = {
-                "expected": len(expected),
-                "submitted": len(expected) - len(missing),
-                "nil_return": nil,
-                "missing": len(missing),
-            }
-        out.append(QuarterCoverage(period, q, not_reported=missing, **c))
+        out.append(QuarterCoverage(period, q, not_reported=missing, **counts[q]))
     return out
-
-
-def _latest(store: ReleaseStore, period: str, until: dt.datetime) -> dict[str, Any]:
-    latest: dict[str, Any] = {}
-    for s in store.list_submissions(period=period):
-        if _naive_utc(s.received_at) <= until:
-            latest[s.municipality] = s
-    return latest
 
 
 def _naive_utc(moment: dt.datetime) -> dt.datetime:

@@ -15,7 +15,7 @@ from aggregator.report import (
     load_report_data,
     select_release,
 )
-from aggregator.report.data import load_coverage, normalise_coverage
+from aggregator.report.data import load_coverage
 from aggregator.store import Store
 from schemas.municipalities import load_register, parse_register
 from schemas.periods import Period
@@ -110,15 +110,6 @@ def test_reported_every_quarter_counts_municipalities_missing_no_quarter(
     assert {m.code for m, _ in report_data.not_reported} == missed
 
 
-def test_normalise_coverage_reads_lists_and_inclusive_counts() -> None:
-    listed = [{"quarter": 2, "expected": 10, "submitted": 9, "nil_return": 6, "missing": 1}]
-    assert normalise_coverage(listed, 2025, None) == {
-        2: {"expected": 10, "submitted": 9, "nil_return": 6, "missing": 1}
-    }
-    keyed = {"Q3": {"expected": 10, "submitted": 3, "nil_returns": 6, "missing": 1}}
-    assert normalise_coverage(keyed, 2025, None)[3]["submitted"] == 9
-
-
 def test_load_coverage_reads_the_real_store_as_of_the_release(tmp_path: Path) -> None:
     """Who had submitted when the release was made, from the store's own submission records."""
     register = parse_register(
@@ -154,6 +145,7 @@ def test_load_coverage_reads_the_real_store_as_of_the_release(tmp_path: Path) ->
             "year": 2025,
             "quarter": 1,
             "created_at": "2025-04-20T12:00:00Z",
+            "coverage": {"2025-Q1": {"expected": 3, "submitted": 1, "nil_return": 1, "missing": 1}},
         }
         (c,) = load_coverage(store, release, register)
     assert (c.period, c.expected, c.submitted, c.nil_return, c.missing) == ("2025-Q1", 3, 2, 1, 1)
