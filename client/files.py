@@ -145,9 +145,10 @@ def read_excel(data: bytes, taxonomy: Taxonomy | None = None) -> RawTable:
             return _unreadable(
                 taxonomy,
                 "too_many_rows",
-                f"het blad heeft meer dan {MAX_ROWS:,} gevulde rijen; dat is geen "
-                "aanlevering".replace(",", "."),
-                f"the sheet has more than {MAX_ROWS:,} filled rows; that is not a submission",
+                f"het blad heeft meer dan {MAX_ROWS:,} gevulde rijen onder de kopregel; dat is "
+                "geen aanlevering".replace(",", "."),
+                f"the sheet has more than {MAX_ROWS:,} filled rows below the header; that is "
+                "not a submission",
             )
         except Exception:
             return _not_a_workbook(taxonomy)
@@ -176,7 +177,7 @@ def _sheet_rows(rows: Iterable[Sequence[Any]]) -> list[tuple[int, list[str]]]:
         while cells and not cells[-1].strip():
             cells.pop()
         if cells:
-            if len(out) >= MAX_ROWS:
+            if len(out) > MAX_ROWS:  # the header and MAX_ROWS data rows are fine
                 raise _TooManyRows
             out.append((number, cells))
     return out
