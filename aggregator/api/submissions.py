@@ -35,6 +35,7 @@ from aggregator.errors import (
     UnsupportedMediaType,
 )
 from aggregator.store import IdempotencyConflictError, PeriodLock, PeriodLockedError, Store, iso
+from schemas.issues import short_value
 from schemas.periods import Period, PeriodError
 from schemas.reading import RawTable, from_records, read_csv
 from schemas.validation import validate_submission
@@ -43,6 +44,8 @@ router = APIRouter(prefix="/api/v1", tags=["submissions"])
 
 #: At most this many issue records are returned; the message gives the total.
 MAX_DETAILS = 1000
+#: A period is written in a handful of characters ("2026-Q1", "2026 kwartaal 1").
+_MAX_PERIOD_TEXT = 40
 
 _ROW_SCHEMA = {
     "type": "object",
@@ -102,6 +105,14 @@ def _parse_period(text: str | None) -> Period:
             "give the period, for example ?period=2026-Q1",
             code="missing_period",
         )
+    if len(text) > _MAX_PERIOD_TEXT:
+        # Not a period, and not something to quote back in full.
+        shown = short_value(text, 20)
+        raise Unprocessable(
+            f"'{shown}' is geen geldig kwartaal: schrijf het als JJJJ-Qn, bijvoorbeeld 2026-Q1",
+            f"'{shown}' is not a valid quarter: write it as YYYY-Qn, for example 2026-Q1",
+            code="bad_period",
+        )
     try:
         return Period.parse(text)
     except PeriodError as exc:
@@ -111,9 +122,13 @@ def _parse_period(text: str | None) -> Period:
 def _json_body(raw: bytes, settings: Settings) -> tuple[str | None, str | None, bool, RawTable]:
     try:
         body = json.loads(raw)
-    except (json.JSONDecodeError, UnicodeDecodeError):
+    except (ValueError, RecursionError):
+        # ValueError covers bad syntax, bad UTF-8 and integers of more than 4,300 digits;
+        # RecursionError a body of deeply nested arrays. None of them is a submission.
         raise BadRequest(
-            "de inhoud is geen geldige JSON", "the body is not valid JSON", code="invalid_json"
+            "de inhoud is geen geldige JSON (of is te diep genest, of bevat te lange getallen)",
+            "the body is not valid JSON (or is nested too deeply, or has too long numbers)",
+            code="invalid_json",
         ) from None
     if not isinstance(body, dict):
         raise Unprocessable(
