@@ -2,7 +2,12 @@
 
 A pure ASGI middleware, so an oversized body is refused with 413 before anything parses it
 (from ``Content-Length`` when given, else while it streams in), and so every data-changing
-request — accepted or refused, also when refused here — leaves exactly one audit line.
+request — accepted or refused, also when refused here or when the app fails — leaves exactly
+one audit line.
+
+An unexpected exception ends here as a 500 in the one error shape, logged by its type only:
+an exception message could quote submitted data, and letting it reach the server would have
+uvicorn log the whole traceback.
 """
 
 from __future__ import annotations
@@ -17,16 +22,20 @@ from collections.abc import Callable
 from typing import Any
 
 import anyio.to_thread
+from starlette.requests import ClientDisconnect
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from aggregator.api.deps import language_of
-from aggregator.errors import ApiError, PayloadTooLarge, TooManyRequests
+from aggregator.errors import ApiError, InternalError, PayloadTooLarge, TooManyRequests
 from aggregator.store import AuditEntry, Store, utcnow
 
 log = logging.getLogger("lekstat.guard")
 
 MUTATING = frozenset({"POST", "PUT", "PATCH", "DELETE"})
 _TOKEN_ID = re.compile(rb"^bearer\s+lks_([a-z0-9]{12})_", re.IGNORECASE)
+
+#: The audit status of a request whose client went away before it was answered (as nginx).
+CLIENT_CLOSED = 499
 
 
 class RateLimiter:
@@ -108,7 +117,24 @@ class Guard:
                         raise self._too_large()
                 return message
 
-            await self.app(scope, limited_receive, send_wrapper)
+            try:
+                await self.app(scope, limited_receive, send_wrapper)
+            except ClientDisconnect:
+                status_holder.setdefault("status", CLIENT_CLOSED)
+            except Exception as exc:
+                log.error(
+                    "unexpected %s in %s %s", type(exc).__name__, scope["method"], scope["path"]
+                )
+                if "status" not in status_holder:
+                    await _send_error(
+                        send_wrapper,
+                        InternalError(
+                            "er ging iets mis in de service; er is niets opgeslagen",
+                            "something went wrong in the service; nothing was stored",
+                        ),
+                        lang,
+                    )
+                status_holder["status"] = 500
         if scope["method"] in MUTATING:
             await self._audit(scope, status_holder.get("status", 500))
 
@@ -166,8 +192,13 @@ class Guard:
         )
         try:
             await anyio.to_thread.run_sync(self.store.audit, entry)
-        except Exception:  # the response is already sent; losing the line must be visible
-            log.exception("could not write the audit line for %s %s", entry.method, entry.path)
+        except Exception as exc:  # the response is already sent; losing the line must be visible
+            log.error(
+                "could not write the audit line for %s %s: %s",
+                entry.method,
+                entry.path,
+                type(exc).__name__,
+            )
 
 
 async def _send_error(send: Send, exc: ApiError, lang: str) -> None:
