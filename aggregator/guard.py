@@ -1,9 +1,9 @@
-"""The guard around every request: rate limit, body-size limit, and the audit line.
+"""The guard around every request: rate limit, body-size limit, body timeout, the audit line.
 
 A pure ASGI middleware, so an oversized body is refused with 413 before anything parses it
-(from ``Content-Length`` when given, else while it streams in), and so every data-changing
-request — accepted or refused, also when refused here or when the app fails — leaves exactly
-one audit line.
+(from ``Content-Length`` when given, else while it streams in), a body that trickles in is
+refused with 408, and every data-changing request — accepted or refused, also when refused
+here or when the app fails — leaves exactly one audit line.
 
 An unexpected exception ends here as a 500 in the one error shape, logged by its type only:
 an exception message could quote submitted data, and letting it reach the server would have
@@ -21,12 +21,19 @@ import time
 from collections.abc import Callable
 from typing import Any
 
+import anyio
 import anyio.to_thread
 from starlette.requests import ClientDisconnect
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from aggregator.api.deps import language_of
-from aggregator.errors import ApiError, InternalError, PayloadTooLarge, TooManyRequests
+from aggregator.errors import (
+    ApiError,
+    InternalError,
+    PayloadTooLarge,
+    RequestTimeout,
+    TooManyRequests,
+)
 from aggregator.store import AuditEntry, Store, utcnow
 
 log = logging.getLogger("lekstat.guard")
@@ -76,16 +83,28 @@ class RateLimiter:
             del self._buckets[key]
 
 
+class _Answered(Exception):
+    """The guard has answered the request itself; unwinds the app that was reading the body."""
+
+
 class Guard:
-    """ASGI middleware: rate limit → body limit → app → audit line for data-changing requests."""
+    """ASGI middleware: rate limit → body limit → app (body limit and timeout while it reads)
+    → audit line for data-changing requests."""
 
     def __init__(
-        self, app: ASGIApp, *, store: Store, max_body_bytes: int, limiter: RateLimiter
+        self,
+        app: ASGIApp,
+        *,
+        store: Store,
+        max_body_bytes: int,
+        limiter: RateLimiter,
+        body_timeout: float = 60.0,
     ) -> None:
         self.app = app
         self.store = store
         self.max_body = max_body_bytes
         self.limiter = limiter
+        self.body_timeout = body_timeout
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
@@ -93,55 +112,77 @@ class Guard:
             return
         headers = dict(scope.get("headers") or [])
         lang = language_of(headers.get(b"accept-language", b"").decode("latin-1"))
-        status_holder: dict[str, int] = {}
+        client = "ip:" + str((scope.get("client") or ("?", 0))[0])
+        state = {"status": 0, "answered": False}
 
         async def send_wrapper(message: Message) -> None:
+            if state["answered"]:
+                return  # the guard has answered (413, 408); the app's answer goes nowhere
             if message["type"] == "http.response.start":
-                status_holder["status"] = message["status"]
+                state["status"] = message["status"]
             await send(message)
 
+        async def answer(exc: ApiError) -> None:
+            if not state["status"]:
+                await _send_error(send_wrapper, exc, lang)
+            state["answered"] = True
+
         try:
-            self._check_rate(scope, headers)
+            self._check_rate(headers, client)
             self._check_length(headers)
         except ApiError as exc:
-            await _send_error(send_wrapper, exc, lang)
+            await answer(exc)
         else:
-            received = 0
-
-            async def limited_receive() -> Message:
-                nonlocal received
-                message = await receive()
-                if message["type"] == "http.request":
-                    received += len(message.get("body", b""))
-                    if received > self.max_body:
-                        raise self._too_large()
-                return message
-
             try:
-                await self.app(scope, limited_receive, send_wrapper)
+                await self.app(scope, self._limited(receive, answer), send_wrapper)
+            except _Answered:
+                pass
             except ClientDisconnect:
-                status_holder.setdefault("status", CLIENT_CLOSED)
+                state["status"] = state["status"] or CLIENT_CLOSED
             except Exception as exc:
                 log.error(
                     "unexpected %s in %s %s", type(exc).__name__, scope["method"], scope["path"]
                 )
-                if "status" not in status_holder:
-                    await _send_error(
-                        send_wrapper,
-                        InternalError(
-                            "er ging iets mis in de service; er is niets opgeslagen",
-                            "something went wrong in the service; nothing was stored",
-                        ),
-                        lang,
+                await answer(
+                    InternalError(
+                        "er ging iets mis in de service; er is niets opgeslagen",
+                        "something went wrong in the service; nothing was stored",
                     )
-                status_holder["status"] = 500
+                )
+                state["status"] = 500
+        status = int(state["status"]) or 500
         if scope["method"] in MUTATING:
-            await self._audit(scope, status_holder.get("status", 500))
+            await self._audit(scope, status)
 
-    def _check_rate(self, scope: Scope, headers: dict[bytes, bytes]) -> None:
+    def _limited(self, receive: Receive, answer: Callable[[ApiError], Any]) -> Receive:
+        """``receive`` that refuses a body over the limit (413) or slower than the timeout (408)."""
+        received = 0
+        complete = False
+        deadline = time.monotonic() + self.body_timeout
+
+        async def limited_receive() -> Message:
+            nonlocal received, complete
+            if complete:  # waiting for a disconnect, not for the body: no deadline
+                return await receive()
+            try:
+                with anyio.fail_after(max(0.0, deadline - time.monotonic())):
+                    message = await receive()
+            except TimeoutError:
+                await answer(self._too_slow())
+                raise _Answered from None
+            if message["type"] == "http.request":
+                received += len(message.get("body", b""))
+                if received > self.max_body:
+                    await answer(self._too_large())
+                    raise _Answered
+                complete = not message.get("more_body", False)
+            return message
+
+        return limited_receive
+
+    def _check_rate(self, headers: dict[bytes, bytes], client: str) -> None:
         match = _TOKEN_ID.match(headers.get(b"authorization", b""))
-        client = scope.get("client") or ("?", 0)
-        key = "t:" + match.group(1).decode() if match else "ip:" + str(client[0])
+        key = "t:" + match.group(1).decode() if match else client
         wait = self.limiter.take(key)
         if wait > 0:
             seconds = max(1, math.ceil(wait))
@@ -167,6 +208,12 @@ class Guard:
         return PayloadTooLarge(
             f"het verzoek is groter dan {mb:g} MB; er is niets opgeslagen",
             f"the request is larger than {mb:g} MB; nothing was stored",
+        )
+
+    def _too_slow(self) -> RequestTimeout:
+        return RequestTimeout(
+            f"het verzoek kwam niet binnen {self.body_timeout:g} s binnen; er is niets opgeslagen",
+            f"the request did not arrive within {self.body_timeout:g} s; nothing was stored",
         )
 
     async def _audit(self, scope: Scope, status: int) -> None:
