@@ -1,5 +1,7 @@
 """The guard around every request: rate limit, body-size limit, body timeout, the audit line.
 
+The rate limit is per valid token, else per client address.
+
 A pure ASGI middleware, so an oversized body is refused with 413 before anything parses it
 (from ``Content-Length`` when given, else while it streams in), a body that trickles in is
 refused with 408, and every data-changing request — accepted or refused, also when refused
@@ -27,6 +29,7 @@ from starlette.requests import ClientDisconnect
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from aggregator.api.deps import language_of
+from aggregator.auth import authenticate
 from aggregator.errors import (
     ApiError,
     InternalError,
@@ -39,7 +42,7 @@ from aggregator.store import AuditEntry, Store, utcnow
 log = logging.getLogger("lekstat.guard")
 
 MUTATING = frozenset({"POST", "PUT", "PATCH", "DELETE"})
-_TOKEN_ID = re.compile(rb"^bearer\s+lks_([a-z0-9]{12})_", re.IGNORECASE)
+_BEARER = re.compile(rb"^bearer\s+(lks_[a-z0-9]{12}_\S{1,100})\s*$", re.IGNORECASE)
 
 #: The audit status of a request whose client went away before it was answered (as nginx).
 CLIENT_CLOSED = 499
@@ -128,7 +131,7 @@ class Guard:
             state["answered"] = True
 
         try:
-            self._check_rate(headers, client)
+            await self._check_rate(headers, client)
             self._check_length(headers)
         except ApiError as exc:
             await answer(exc)
@@ -180,9 +183,16 @@ class Guard:
 
         return limited_receive
 
-    def _check_rate(self, headers: dict[bytes, bytes], client: str) -> None:
-        match = _TOKEN_ID.match(headers.get(b"authorization", b""))
-        key = "t:" + match.group(1).decode() if match else client
+    async def _check_rate(self, headers: dict[bytes, bytes], client: str) -> None:
+        # The bucket is the token's only when the token is valid: a bucket chosen by the id a
+        # request merely claims would give an outsider a fresh bucket per invented id, and let
+        # anyone who knows a token's id (it is not secret) use up its holder's bucket.
+        match = _BEARER.match(headers.get(b"authorization", b""))
+        principal = None
+        if match is not None:
+            token = match.group(1).decode("ascii", errors="replace")
+            principal = await anyio.to_thread.run_sync(authenticate, self.store, token)
+        key = "t:" + principal.token_id if principal is not None else client
         wait = self.limiter.take(key)
         if wait > 0:
             seconds = max(1, math.ceil(wait))

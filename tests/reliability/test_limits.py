@@ -8,6 +8,7 @@ Figures (how long a slow client is kept, how long others wait) are printed, not 
 from __future__ import annotations
 
 import json
+import secrets
 import socket
 import time
 from collections.abc import Iterator
@@ -339,3 +340,32 @@ def test_limits_rate_limit_slows_one_token_and_not_the_others(limited: Deploymen
     assert [r.status_code for r in others] == [200, 200, 200]
     print(f"\nrate limit: {statuses.count(429)} of 40 hammering requests got 429; others 200")
 
+
+def test_limits_invented_token_ids_do_not_escape_the_rate_limit(limited: Deployment) -> None:
+    """An outsider cannot get a fresh bucket per request by inventing token ids, nor use up a
+    municipality's bucket by sending its token id with a wrong secret."""
+    url = limited.server.url + "/api/v1/me"
+    invented = [
+        httpx.get(
+            url,
+            headers={"Authorization": f"Bearer lks_{secrets.token_hex(6)}_{'x' * 43}"},
+            timeout=PATIENCE,
+        ).status_code
+        for _ in range(20)
+    ]
+    assert 429 in invented and set(invented) <= {401, 429}
+
+    victim_id = limited.other.split("_")[1]
+    forged = f"lks_{victim_id}_{'A' * 43}"
+    attacks = [
+        httpx.get(url, headers={"Authorization": f"Bearer {forged}"}, timeout=PATIENCE).status_code
+        for _ in range(20)
+    ]
+    assert set(attacks) <= {401, 429}
+    # The municipality whose id was used has its whole burst still (3 used by the test above,
+    # refilled since): it is not slowed down by the attacker.
+    victim = [
+        httpx.get(url, headers=limited.auth(limited.other), timeout=PATIENCE).status_code
+        for _ in range(3)
+    ]
+    assert victim == [200, 200, 200]
