@@ -1,0 +1,48 @@
+"""Cells that a spreadsheet could run as a formula, made harmless, for every CSV or Excel file
+lekstat writes: templates, exports, error tables, release tables.
+
+A spreadsheet takes a cell that starts with ``=``, ``+``, ``-`` or ``@`` as a formula, and some
+also one that starts with a tab or a carriage return (CSV or formula injection, CWE-1236):
+``=HYPERLINK("http://x","klik")`` in a cell a municipality sent us would become a live link in
+the file we hand back. :func:`neutralise` puts ``'`` in front of such a cell, which
+spreadsheets show as text. Leading spaces do not hide a trigger (some programs trim them on
+import), and the full-width forms (``＝``, ``＋``, ``－``, ``＠``) count too.
+
+Negative numbers: lekstat writes counts and estimates that are never negative, so a cell that
+starts with ``-`` is never a legitimate number in our files. It is neutralised like any other
+(``-3`` becomes ``'-3``): no formula can hide behind a minus sign, and a bug that produced a
+negative number shows as text instead of passing as a number.
+
+For Excel (openpyxl) the same applies: a string that starts with ``=`` is stored as a formula,
+one that starts with ``'`` as text.
+
+>>> neutralise('=HYPERLINK("http://x","y")')
+'\\'=HYPERLINK("http://x","y")'
+>>> neutralise("FT01_BRP"), neutralise("3"), neutralise("-3"), neutralise("  @SUM(A1)")
+('FT01_BRP', '3', "'-3", "'  @SUM(A1)")
+>>> list(safe_csv_rows([["code", "count"], ["=1+1", 2], [None, -1]]))
+[['code', 'count'], ["'=1+1", '2'], ['', "'-1"]]
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator
+
+#: First characters that make a spreadsheet cell a formula (or part of one).
+TRIGGERS = ("=", "+", "-", "@", "\t", "\r", "＝", "＋", "－", "＠")
+
+
+def is_dangerous(value: str) -> bool:
+    """Whether a spreadsheet could read ``value`` as a formula."""
+    return value.lstrip(" ").startswith(TRIGGERS)
+
+
+def neutralise(value: str) -> str:
+    """``value`` safe for a spreadsheet cell: prefixed with ``'`` when it could start a formula."""
+    return "'" + value if is_dangerous(value) else value
+
+
+def safe_csv_rows(rows: Iterable[Iterable[object]]) -> Iterator[list[str]]:
+    """Rows for :func:`csv.writer`: every cell as text (``None`` empty), neutralised."""
+    for row in rows:
+        yield [neutralise("" if cell is None else str(cell)) for cell in row]
