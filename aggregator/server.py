@@ -35,25 +35,23 @@ class GuardedH11Protocol(H11Protocol):
     """
 
     head_timeout = 10.0
+    _deadline: asyncio.TimerHandle | None = None
+    _lingering = False
+    _lingered: object = None  # the request cycle whose body is being discarded
 
     def connection_made(self, transport: asyncio.Transport) -> None:  # type: ignore[override]
         """Start the clock for the first request head."""
         super().connection_made(transport)
-        self._deadline: asyncio.TimerHandle | None = None
         self._arm()
 
     def data_received(self, data: bytes) -> None:
         """Stop the clock once a whole request head has arrived."""
         super().data_received(data)
-        if (
-            self._deadline is not None
-            and not self._lingering
-            and self.conn.their_state
-            in (
-                h11.SEND_BODY,
-                h11.DONE,
-            )
-        ):
+        if self._lingering:
+            if self.cycle is self._lingered and self.conn.their_state is h11.SEND_BODY:
+                return  # still discarding the body that was answered early
+            self._arm()  # that body has ended: the clock runs for the next request head
+        if self.conn.their_state in (h11.SEND_BODY, h11.DONE):
             self._disarm()
 
     def on_response_complete(self) -> None:
@@ -63,6 +61,7 @@ class GuardedH11Protocol(H11Protocol):
             self._disarm()
         elif self.cycle is not None and self.cycle.response_complete:
             if self.conn.their_state is h11.SEND_BODY:
+                self._lingered = self.cycle
                 self._arm(lingering=True)
             elif self.conn.their_state is h11.IDLE:
                 self._arm()
@@ -79,8 +78,8 @@ class GuardedH11Protocol(H11Protocol):
 
     def _disarm(self) -> None:
         self._lingering = False
-        if getattr(self, "_deadline", None) is not None:
-            self._deadline.cancel()  # type: ignore[union-attr]
+        if self._deadline is not None:
+            self._deadline.cancel()
             self._deadline = None
 
     def _expire(self) -> None:

@@ -25,7 +25,7 @@ from tests.reliability.conftest import assert_error_shape
 
 pytestmark = [pytest.mark.e2e, pytest.mark.slow]
 
-HEADER_TIMEOUT = 2.0
+HEADER_TIMEOUT = 3.0
 BODY_TIMEOUT = 3.0
 #: How long a test waits for the server to do something before it fails (never reached when
 #: the behaviour is right).
@@ -185,6 +185,28 @@ def test_limits_oversized_body_is_refused_before_it_is_read(patient: Deployment)
     )
     lines = [e for e in _audit(patient) if e["status"] == 413]
     assert lines and lines[-1]["outcome"] == "refused"
+
+
+def test_limits_a_client_that_sends_its_oversized_body_can_go_on(patient: Deployment) -> None:
+    """The early 413 does not break an honest client: once its (too large) body is through,
+    the same connection serves its next request."""
+    sock = _connect(patient.server)
+    body = b"x" * 5_000_001
+    head = _head(
+        "POST",
+        "/api/v1/submissions?period=2026-Q3",
+        {
+            **patient.auth(patient.own),
+            "Content-Type": "text/csv",
+            "Content-Length": str(len(body)),
+        },
+    )
+    sock.sendall(head + body)
+    assert _read_response(sock)[0] == 413
+    sock.sendall(_head("GET", "/healthz", {}))
+    status, _, payload = _read_response(sock)
+    sock.close()
+    assert status == 200 and json.loads(payload)["status"] == "ok"
 
 
 def test_limits_slow_clients_are_disconnected_while_others_are_served(
@@ -362,10 +384,10 @@ def test_limits_invented_token_ids_do_not_escape_the_rate_limit(limited: Deploym
         for _ in range(20)
     ]
     assert set(attacks) <= {401, 429}
-    # The municipality whose id was used has its whole burst still (3 used by the test above,
-    # refilled since): it is not slowed down by the attacker.
+    # The municipality whose id was used still has what the attacker would have taken (at
+    # least 2 of its burst of 5 are left after the test above): it is not slowed down.
     victim = [
         httpx.get(url, headers=limited.auth(limited.other), timeout=PATIENCE).status_code
-        for _ in range(3)
+        for _ in range(2)
     ]
-    assert victim == [200, 200, 200]
+    assert victim == [200, 200]
