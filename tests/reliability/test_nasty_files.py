@@ -374,7 +374,36 @@ CORPUS = [
         content_type="application/json",
         query="",
     ),
+    Nasty(
+        "20,001 json rows",
+        lambda: json.dumps({"period": "2026-Q3", "rows": [{"count": 1}] * 20_001}).encode(),
+        413,
+        "too_many_rows",
+        content_type="application/json",
+        query="",
+    ),
     # -- media types ----------------------------------------------------------------------------
+    Nasty(
+        "text/plain",
+        lambda: (CSV_HEADER + GOOD_ROW).encode(),
+        415,
+        "unsupported_media_type",
+        content_type="text/plain",
+    ),
+    Nasty(
+        "xml",
+        lambda: b"<rows><row count='1'/></rows>",
+        415,
+        "unsupported_media_type",
+        content_type="application/xml",
+    ),
+    Nasty(
+        "form",
+        lambda: b"period=2026-Q3&count=1",
+        415,
+        "unsupported_media_type",
+        content_type="application/x-www-form-urlencoded",
+    ),
     Nasty(
         "no content type",
         lambda: (CSV_HEADER + GOOD_ROW).encode(),
