@@ -22,6 +22,7 @@ import pytest
 
 from tests.e2e.processes import Server, run, start_server, stop_server
 from tests.reliability.conftest import assert_error_shape
+from tests.service.conftest import Service
 
 pytestmark = [pytest.mark.e2e, pytest.mark.slow]
 
@@ -391,3 +392,26 @@ def test_limits_invented_token_ids_do_not_escape_the_rate_limit(limited: Deploym
         for _ in range(2)
     ]
     assert victim == [200, 200]
+
+
+@pytest.mark.parametrize("path", ["/api/v1/submissions?period=2026-Q3", "/api/v1/tokens"])
+def test_limits_a_streamed_oversized_body_is_413_on_every_endpoint(
+    production: Service, path: str
+) -> None:
+    """Without Content-Length the guard counts the body as it arrives, whichever endpoint
+    reads it (FastAPI turned the failure into a 400 on endpoints with a pydantic body)."""
+
+    def chunks() -> Iterator[bytes]:
+        for _ in range(120):
+            yield b"[" * 50_000
+
+    who = "own" if "submissions" in path else "admin"
+    r = production.client.post(
+        path,
+        content=chunks(),
+        headers=production.headers(who, **{"Content-Type": "application/json"}),
+    )
+    assert r.status_code == 413, r.text
+    assert assert_error_shape(r.json())["code"] == "payload_too_large"
+    audit = production.store.audit_entries()
+    assert (audit[-1].status, audit[-1].outcome) == (413, "refused")
