@@ -92,6 +92,7 @@ def create_app(
         store=the_store,
         max_body_bytes=settings.max_body_bytes,
         limiter=RateLimiter(settings.rate_limit_per_minute, settings.rate_limit_burst),
+        body_timeout=settings.body_timeout,
     )
     return app
 

@@ -27,6 +27,10 @@ class Settings:
     #: Demonstrations only: start the service's clock at this moment (ISO date or time) and
     #: let ``lekstat-server demo-clock`` move it. Never set in production.
     demo_clock: str | None = None
+    #: Seconds a client has to send a request's line and headers (a slow client is closed).
+    header_timeout: float = 10.0
+    #: Seconds a client has to send a request's body once its headers are in (else 408).
+    body_timeout: float = 60.0
 
     @classmethod
     def from_env(cls, **overrides: object) -> Settings:
@@ -42,5 +46,7 @@ class Settings:
             rate_limit_burst=int(env.get("LEKSTAT_RATE_LIMIT_BURST", cls.rate_limit_burst)),
             deadline_days=int(env.get("LEKSTAT_DEADLINE_DAYS", cls.deadline_days)),
             demo_clock=env.get("LEKSTAT_DEMO_CLOCK") or None,
+            header_timeout=float(env.get("LEKSTAT_HEADER_TIMEOUT", cls.header_timeout)),
+            body_timeout=float(env.get("LEKSTAT_BODY_TIMEOUT", cls.body_timeout)),
         )
         return replace(settings, **overrides)  # type: ignore[arg-type]

@@ -76,6 +76,12 @@ class Conflict(ApiError):
     status, code = 409, "conflict"
 
 
+class RequestTimeout(ApiError):
+    """The request body did not arrive in time (408)."""
+
+    status, code = 408, "request_timeout"
+
+
 class PayloadTooLarge(ApiError):
     """The body or the number of rows is over the limit (413)."""
 

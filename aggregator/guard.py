@@ -1,8 +1,15 @@
-"""The guard around every request: rate limit, body-size limit, and the audit line.
+"""The guard around every request: rate limit, body-size limit, body timeout, the audit line.
+
+The rate limit is per valid token, else per client address.
 
 A pure ASGI middleware, so an oversized body is refused with 413 before anything parses it
-(from ``Content-Length`` when given, else while it streams in), and so every data-changing
-request — accepted or refused, also when refused here — leaves exactly one audit line.
+(from ``Content-Length`` when given, else while it streams in), a body that trickles in is
+refused with 408, and every data-changing request — accepted or refused, also when refused
+here or when the app fails — leaves exactly one audit line.
+
+An unexpected exception ends here as a 500 in the one error shape, logged by its type only:
+an exception message could quote submitted data, and letting it reach the server would have
+uvicorn log the whole traceback.
 """
 
 from __future__ import annotations
@@ -16,17 +23,29 @@ import time
 from collections.abc import Callable
 from typing import Any
 
+import anyio
 import anyio.to_thread
+from starlette.requests import ClientDisconnect
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from aggregator.api.deps import language_of
-from aggregator.errors import ApiError, PayloadTooLarge, TooManyRequests
+from aggregator.auth import authenticate
+from aggregator.errors import (
+    ApiError,
+    InternalError,
+    PayloadTooLarge,
+    RequestTimeout,
+    TooManyRequests,
+)
 from aggregator.store import AuditEntry, Store, utcnow
 
 log = logging.getLogger("lekstat.guard")
 
 MUTATING = frozenset({"POST", "PUT", "PATCH", "DELETE"})
-_TOKEN_ID = re.compile(rb"^bearer\s+lks_([a-z0-9]{12})_", re.IGNORECASE)
+_BEARER = re.compile(rb"^bearer\s+(lks_[a-z0-9]{12}_\S{1,100})\s*$", re.IGNORECASE)
+
+#: The audit status of a request whose client went away before it was answered (as nginx).
+CLIENT_CLOSED = 499
 
 
 class RateLimiter:
@@ -67,16 +86,28 @@ class RateLimiter:
             del self._buckets[key]
 
 
+class _Answered(Exception):
+    """The guard has answered the request itself; unwinds the app that was reading the body."""
+
+
 class Guard:
-    """ASGI middleware: rate limit → body limit → app → audit line for data-changing requests."""
+    """ASGI middleware: rate limit → body limit → app (body limit and timeout while it reads)
+    → audit line for data-changing requests."""
 
     def __init__(
-        self, app: ASGIApp, *, store: Store, max_body_bytes: int, limiter: RateLimiter
+        self,
+        app: ASGIApp,
+        *,
+        store: Store,
+        max_body_bytes: int,
+        limiter: RateLimiter,
+        body_timeout: float = 60.0,
     ) -> None:
         self.app = app
         self.store = store
         self.max_body = max_body_bytes
         self.limiter = limiter
+        self.body_timeout = body_timeout
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
@@ -84,38 +115,84 @@ class Guard:
             return
         headers = dict(scope.get("headers") or [])
         lang = language_of(headers.get(b"accept-language", b"").decode("latin-1"))
-        status_holder: dict[str, int] = {}
+        client = "ip:" + str((scope.get("client") or ("?", 0))[0])
+        state = {"status": 0, "answered": False}
 
         async def send_wrapper(message: Message) -> None:
+            if state["answered"]:
+                return  # the guard has answered (413, 408); the app's answer goes nowhere
             if message["type"] == "http.response.start":
-                status_holder["status"] = message["status"]
+                state["status"] = message["status"]
             await send(message)
 
+        async def answer(exc: ApiError) -> None:
+            if not state["status"]:
+                await _send_error(send_wrapper, exc, lang)
+            state["answered"] = True
+
         try:
-            self._check_rate(scope, headers)
+            await self._check_rate(headers, client)
             self._check_length(headers)
         except ApiError as exc:
-            await _send_error(send_wrapper, exc, lang)
+            await answer(exc)
         else:
-            received = 0
-
-            async def limited_receive() -> Message:
-                nonlocal received
-                message = await receive()
-                if message["type"] == "http.request":
-                    received += len(message.get("body", b""))
-                    if received > self.max_body:
-                        raise self._too_large()
-                return message
-
-            await self.app(scope, limited_receive, send_wrapper)
+            try:
+                await self.app(scope, self._limited(receive, answer), send_wrapper)
+            except _Answered:
+                pass
+            except ClientDisconnect:
+                state["status"] = state["status"] or CLIENT_CLOSED
+            except Exception as exc:
+                log.error(
+                    "unexpected %s in %s %s", type(exc).__name__, scope["method"], scope["path"]
+                )
+                await answer(
+                    InternalError(
+                        "er ging iets mis in de service; er is niets opgeslagen",
+                        "something went wrong in the service; nothing was stored",
+                    )
+                )
+                state["status"] = 500
+        status = int(state["status"]) or 500
         if scope["method"] in MUTATING:
-            await self._audit(scope, status_holder.get("status", 500))
+            await self._audit(scope, status)
 
-    def _check_rate(self, scope: Scope, headers: dict[bytes, bytes]) -> None:
-        match = _TOKEN_ID.match(headers.get(b"authorization", b""))
-        client = scope.get("client") or ("?", 0)
-        key = "t:" + match.group(1).decode() if match else "ip:" + str(client[0])
+    def _limited(self, receive: Receive, answer: Callable[[ApiError], Any]) -> Receive:
+        """``receive`` that refuses a body over the limit (413) or slower than the timeout (408)."""
+        received = 0
+        complete = False
+        deadline = time.monotonic() + self.body_timeout
+
+        async def limited_receive() -> Message:
+            nonlocal received, complete
+            if complete:  # waiting for a disconnect, not for the body: no deadline
+                return await receive()
+            try:
+                with anyio.fail_after(max(0.0, deadline - time.monotonic())):
+                    message = await receive()
+            except TimeoutError:
+                await answer(self._too_slow())
+                raise _Answered from None
+            if message["type"] == "http.request":
+                received += len(message.get("body", b""))
+                if received > self.max_body:
+                    await answer(self._too_large())
+                    raise _Answered
+                complete = not message.get("more_body", False)
+            return message
+
+        return limited_receive
+
+    async def _check_rate(self, headers: dict[bytes, bytes], client: str) -> None:
+        # The bucket is the token's only when the token is valid: a bucket chosen by the id a
+        # request merely claims would give an outsider a fresh bucket per invented id, and let
+        # anyone who knows a token's id (it is not secret) use up its holder's bucket.
+        match = _BEARER.match(headers.get(b"authorization", b""))
+        principal = None
+        if match is not None:
+            token = match.group(1).decode("ascii", errors="replace")
+            principal = await anyio.to_thread.run_sync(authenticate, self.store, token)
+        key = "t:" + principal.token_id if principal is not None else client
         wait = self.limiter.take(key)
         if wait > 0:
             seconds = max(1, math.ceil(wait))
@@ -143,6 +220,12 @@ class Guard:
             f"the request is larger than {mb:g} MB; nothing was stored",
         )
 
+    def _too_slow(self) -> RequestTimeout:
+        return RequestTimeout(
+            f"het verzoek kwam niet binnen {self.body_timeout:g} s binnen; er is niets opgeslagen",
+            f"the request did not arrive within {self.body_timeout:g} s; nothing was stored",
+        )
+
     async def _audit(self, scope: Scope, status: int) -> None:
         state: dict[str, Any] = scope.get("state") or {}
         principal = state.get("principal")
@@ -166,8 +249,13 @@ class Guard:
         )
         try:
             await anyio.to_thread.run_sync(self.store.audit, entry)
-        except Exception:  # the response is already sent; losing the line must be visible
-            log.exception("could not write the audit line for %s %s", entry.method, entry.path)
+        except Exception as exc:  # the response is already sent; losing the line must be visible
+            log.error(
+                "could not write the audit line for %s %s: %s",
+                entry.method,
+                entry.path,
+                type(exc).__name__,
+            )
 
 
 async def _send_error(send: Send, exc: ApiError, lang: str) -> None:

@@ -83,6 +83,20 @@ def _issue(
     return Issue(row, column, short_value(value), code, nl, en)
 
 
+def _too_many_columns(row: int, n: int, taxonomy: Taxonomy) -> Issue:
+    expected = len(canonical_columns(taxonomy))
+    return _issue(
+        row,
+        None,
+        f"{n} kolommen",
+        "too_many_columns",
+        f"regel {row} heeft {n} kolommen; een aanlevering heeft er {expected} (plus eventueel "
+        "gemeente en periode)",
+        f"line {row} has {n} columns; a submission has {expected} (plus optionally "
+        "municipality and period)",
+    )
+
+
 def from_rows(
     header: Sequence[object],
     rows: Iterable[tuple[int, Sequence[object]]],
@@ -95,18 +109,7 @@ def from_rows(
     issues: list[Issue] = []
     header_cells = list(header)
     if len(header_cells) > MAX_COLUMNS:
-        issues.append(
-            _issue(
-                header_row,
-                None,
-                f"{len(header_cells)} kolommen",
-                "too_many_columns",
-                f"het bestand heeft {len(header_cells)} kolommen; een aanlevering heeft er "
-                f"{len(canonical_columns(taxonomy))} (plus eventueel gemeente en periode)",
-                f"the file has {len(header_cells)} columns; a submission has "
-                f"{len(canonical_columns(taxonomy))} (plus optionally municipality and period)",
-            )
-        )
+        issues.append(_too_many_columns(header_row, len(header_cells), taxonomy))
         return RawTable(_empty_frame(taxonomy), issues, readable=False)
 
     positions: dict[str, int] = {}
@@ -162,19 +165,28 @@ def from_rows(
         values = ["" if v is None else str(v) for v in row]
         if all(not v.strip() for v in values):
             continue  # blank line
-        for pos, value in enumerate(values):
-            if (pos in unnamed or pos >= len(header_cells)) and value.strip():
-                column_name = str(header_cells[pos]) if pos < len(header_cells) else None
-                issues.append(
-                    _issue(
-                        number,
-                        column_name or None,
-                        value,
-                        "cell_outside_columns",
-                        "waarde in een kolom zonder (bekende) kopnaam",
-                        "value in a column without a (known) header",
-                    )
+        # One issue per row, for its first such cell: a row full of stray cells must not
+        # turn into a million issues.
+        stray = next(
+            (
+                pos
+                for pos, value in enumerate(values)
+                if (pos in unnamed or pos >= len(header_cells)) and value.strip()
+            ),
+            None,
+        )
+        if stray is not None:
+            column_name = str(header_cells[stray]) if stray < len(header_cells) else None
+            issues.append(
+                _issue(
+                    number,
+                    column_name or None,
+                    values[stray],
+                    "cell_outside_columns",
+                    "waarde in een kolom zonder (bekende) kopnaam",
+                    "value in a column without a (known) header",
                 )
+            )
         index.append(number)
         for column, pos in positions.items():
             cells[column].append(values[pos] if pos < len(values) else "")
@@ -210,6 +222,14 @@ def decode(data: bytes) -> tuple[str | None, Issue | None]:
             "this is not a CSV file but an Excel or zip file; use it as an .xlsx file or save "
             "it as CSV",
         )
+    elif _looks_like_utf16(data[:65536]):
+        return None, _file_issue(
+            "encoding",
+            "het bestand is opgeslagen als UTF-16 ('Unicode-tekst'); kies in Excel 'Opslaan als' "
+            "→ 'CSV UTF-8 (door komma's gescheiden)'",
+            "the file is saved as UTF-16 ('Unicode text'); in Excel choose 'Save as' → "
+            "'CSV UTF-8 (comma delimited)'",
+        )
     elif b"\x00" in data[:65536]:
         return None, _file_issue(
             "binary",
@@ -232,6 +252,17 @@ def decode(data: bytes) -> tuple[str | None, Issue | None]:
         "het bestand kan niet worden gelezen als tekst; sla het op als CSV UTF-8",
         "the file cannot be read as text; save it as CSV UTF-8",
     )
+
+
+def _looks_like_utf16(head: bytes) -> bool:
+    """Text saved as UTF-16 without a BOM: every other byte is NUL (ASCII in UTF-16)."""
+    if len(head) < 4:
+        return False
+    even, odd = head[0::2], head[1::2]
+    for zeros, text in ((even, odd), (odd, even)):
+        if zeros.count(0) >= 0.9 * len(zeros) and text.count(0) <= 0.1 * len(text):
+            return True
+    return False
 
 
 def sniff_separator(text: str) -> str:
@@ -276,28 +307,35 @@ def read_csv(data: bytes | str, taxonomy: Taxonomy | None = None) -> RawTable:
                 "the file contains a NUL character; save it as CSV UTF-8",
             ),
         )
-    reader = csv.reader(io.StringIO(text, newline=""), delimiter=sniff_separator(text))
+    # Strict: a quote that is never closed, or text after a closing quote, is an error at the
+    # line where the record starts, instead of silently swallowing the rest of the file.
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=sniff_separator(text), strict=True)
     records: list[tuple[int, list[str]]] = []
+    number = 0
     try:
         for number, record in enumerate(reader, start=1):
             if any(len(cell) > MAX_CELL for cell in record):
                 return _unreadable(taxonomy, _too_long(number))
+            width = _width(record)
+            if width > MAX_COLUMNS:
+                if not any(any(c.strip() for c in r) for _, r in records):
+                    records.append((number, record))
+                    break  # the header: from_rows reports it
+                return _unreadable(taxonomy, _too_many_columns(number, width, taxonomy))
             records.append((number, record))
-            if len(record) > MAX_COLUMNS and len(records) == 1:
-                break  # the header alone says enough
     except csv.Error as exc:
-        line = reader.line_num
+        line = number + 1
         if "field larger" in str(exc):
             return _unreadable(taxonomy, _too_long(line))
         return _unreadable(
             taxonomy,
             Issue(
-                line or None,
+                line,
                 None,
                 "",
                 "csv_syntax",
-                f"het CSV-bestand is onleesbaar rond regel {line}; controleer de aanhalingstekens",
-                f"the CSV file is unreadable near line {line}; check the quotes",
+                f"het CSV-bestand is onleesbaar vanaf regel {line}; controleer de aanhalingstekens",
+                f"the CSV file is unreadable from line {line}; check the quotes",
             ),
         )
     body = [(n, r) for n, r in records if any(c.strip() for c in r)]
@@ -314,18 +352,27 @@ def read_csv(data: bytes | str, taxonomy: Taxonomy | None = None) -> RawTable:
     return from_rows(header, rows, taxonomy, header_row=header_row)
 
 
+def _width(record: Sequence[str]) -> int:
+    """The number of cells up to the last non-blank one (trailing separators do not count)."""
+    for pos in range(len(record) - 1, -1, -1):
+        if record[pos].strip():
+            return pos + 1
+    return 0
+
+
 def from_records(
     records: Sequence[Mapping[str, Any]], taxonomy: Taxonomy | None = None
 ) -> RawTable:
     """Rows of a JSON body (``[{"function_type": …, "count": 3}, …]``); row *i* is row *i* + 2."""
     taxonomy = taxonomy or load_taxonomy()
-    header: list[str] = []
+    # A dict keeps the order of first appearance at constant cost per key; a hostile row with
+    # 10^5 keys stops here, before a cell of any row is built.
+    seen: dict[str, None] = {}
     for record in records:
-        for key in record:
-            if key not in header:
-                header.append(key)
-    if not header:
-        header = list(canonical_columns(taxonomy))
+        seen.update(dict.fromkeys(record))
+        if len(seen) > MAX_COLUMNS:
+            return from_rows(list(seen), [], taxonomy)
+    header = list(seen) or list(canonical_columns(taxonomy))
     rows = [
         (i + 2, [_json_cell(record.get(key)) for key in header]) for i, record in enumerate(records)
     ]
@@ -335,6 +382,8 @@ def from_records(
 def _json_cell(value: Any) -> str:
     if isinstance(value, bool):
         return "true" if value else "false"  # never a count
+    if isinstance(value, list | dict):
+        return "[…]" if isinstance(value, list) else "{…}"  # never a code or a count
     return "" if value is None else str(value)
 
 

@@ -1,26 +1,53 @@
-"""Neutralising spreadsheet formulas in every CSV or Excel cell lekstat writes.
+"""Cells that a spreadsheet could run as a formula, made harmless, for every CSV or Excel file
+lekstat writes: templates, exports, error tables, release tables.
 
-A cell that starts with ``=``, ``+``, ``-`` or ``@`` (or a tab or carriage return, which some
-spreadsheets skip before looking for one) is run as a formula when the file is opened: a
-hostile label or code could then call out or run commands. Such text gets a leading ``'``,
-which spreadsheets show as plain text. Numbers are left alone: lekstat never writes a negative
-number (published figures are non-negative), and a number cell is not a formula.
+A spreadsheet takes a cell that starts with ``=``, ``+``, ``-`` or ``@`` as a formula, and some
+also one that starts with a tab or a carriage return (CSV or formula injection, CWE-1236):
+``=HYPERLINK("http://x","klik")`` in a cell a municipality sent us would become a live link in
+the file we hand back. :func:`neutralise` puts ``'`` in front of such a text cell, which
+spreadsheets show as text. Leading spaces do not hide a trigger (some programs trim them on
+import), and the full-width forms (``＝``, ``＋``, ``－``, ``＠``) count too.
 
->>> neutralise("=HYPERLINK(\\"http://x\\")")
-'\\'=HYPERLINK("http://x")'
->>> neutralise("FT01_BRP"), neutralise(-3)
-('FT01_BRP', -3)
+Negative numbers: lekstat writes counts and estimates that are never negative, so a text cell
+that starts with ``-`` is never a legitimate number in our files. It is neutralised like any
+other (``"-3"`` becomes ``"'-3"``): no formula can hide behind a minus sign. A value that is not
+text (an ``int`` or ``float`` cell) is left as it is: a number cell is not a formula.
+
+For Excel (openpyxl) the same applies: a string that starts with ``=`` is stored as a formula,
+one that starts with ``'`` as text.
+
+>>> neutralise('=HYPERLINK("http://x","y")')
+'\\'=HYPERLINK("http://x","y")'
+>>> neutralise("FT01_BRP"), neutralise("3"), neutralise("-3"), neutralise("  @SUM(A1)")
+('FT01_BRP', '3', "'-3", "'  @SUM(A1)")
+>>> neutralise(-3)
+-3
+>>> list(safe_csv_rows([["code", "count"], ["=1+1", 2], [None, -1]]))
+[['code', 'count'], ["'=1+1", '2'], ['', "'-1"]]
 """
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Iterator
 from typing import Any
 
-FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+#: First characters that make a spreadsheet cell a formula (or part of one).
+TRIGGERS = ("=", "+", "-", "@", "\t", "\r", "＝", "＋", "－", "＠")
+
+
+def is_dangerous(value: str) -> bool:
+    """Whether a spreadsheet could read ``value`` as a formula."""
+    return value.lstrip(" ").startswith(TRIGGERS)
 
 
 def neutralise(value: Any) -> Any:
-    """A text cell a spreadsheet would run as a formula, prefixed with ``'``; others unchanged."""
-    if isinstance(value, str) and value.startswith(FORMULA_START):
+    """A text cell prefixed with ``'`` when it could start a formula; anything else unchanged."""
+    if isinstance(value, str) and is_dangerous(value):
         return "'" + value
     return value
+
+
+def safe_csv_rows(rows: Iterable[Iterable[object]]) -> Iterator[list[str]]:
+    """Rows for :func:`csv.writer`: every cell as text (``None`` empty), neutralised."""
+    for row in rows:
+        yield [neutralise("" if cell is None else str(cell)) for cell in row]

@@ -298,8 +298,12 @@ def parse_count(cell: str) -> tuple[int | None, tuple[str, str] | None]:
     match = _WHOLE.match(text)
     if match:
         # Anything above the maximum is reported by the schema's range check; cap it so that
-        # a 30-digit number cannot overflow the integer column.
-        return min(int(match.group(1)), MAX_COUNT + 1), None
+        # a 30-digit number cannot overflow the integer column, and look at the length first:
+        # int() refuses more than 4,300 digits with a ValueError.
+        digits = match.group(1).lstrip("0") or "0"
+        if len(digits) > len(str(MAX_COUNT)):
+            return MAX_COUNT + 1, None
+        return min(int(digits), MAX_COUNT + 1), None
     if _THOUSANDS.match(text):
         plain = text.replace(".", "").replace(",", "")
         return None, (

@@ -7,11 +7,12 @@ from typing import Any
 from fastapi import APIRouter, Query
 
 from aggregator.api.deps import ClockDep, Reader, SettingsDep, StoreDep
+from aggregator.api.openapi import AUTHENTICATED, PERIOD_SCHEMA
 from aggregator.api.submissions import _parse_period, deadline_of
 from aggregator.store import iso
 from schemas.municipalities import load_register
 
-router = APIRouter(prefix="/api/v1", tags=["completeness"])
+router = APIRouter(prefix="/api/v1", tags=["completeness"], responses=AUTHENTICATED)
 
 
 @router.get("/completeness", summary="Per municipality: submitted, nil return or missing")
@@ -20,7 +21,7 @@ def completeness(
     store: StoreDep,
     settings: SettingsDep,
     clock: ClockDep,
-    period: str | None = Query(None, description="e.g. 2026-Q1"),
+    period: str = Query(description="e.g. 2026-Q1", json_schema_extra=PERIOD_SCHEMA),
 ) -> dict[str, Any]:
     """The status of every municipality valid in the period's year, with a summary.
 

@@ -8,11 +8,20 @@ from fastapi import APIRouter
 from fastapi.responses import JSONResponse
 
 from aggregator.api.deps import StoreDep
+from aggregator.api.openapi import COMMON, Health
 
-router = APIRouter(tags=["health"])
+router = APIRouter(tags=["health"], responses=COMMON)
 
 
-@router.get("/healthz", summary="Liveness and database reachability")
+@router.get(
+    "/healthz",
+    response_model=None,
+    summary="Liveness and database reachability",
+    responses={
+        200: {"model": Health},
+        503: {"model": Health, "description": "The database does not answer"},
+    },
+)
 def healthz(store: StoreDep) -> Any:
     """``{"status": "ok"}`` when the database answers, else 503."""
     try:

@@ -2,22 +2,33 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Annotated, Any
 
-from fastapi import APIRouter, Request
+from fastapi import APIRouter, Path, Request
 from fastapi.responses import JSONResponse
 
 from aggregator.api.deps import ClockDep, Reader, Statistician, StoreDep, audit
+from aggregator.api.openapi import AUTHENTICATED, PERIOD_SCHEMA, Lock, LockList, errors
 from aggregator.api.submissions import _parse_period
 from aggregator.errors import Conflict, Unprocessable
 from aggregator.store import AlreadyLockedError, iso
 
-router = APIRouter(prefix="/api/v1", tags=["periods"])
+router = APIRouter(prefix="/api/v1", tags=["periods"], responses=AUTHENTICATED)
 
 
-@router.post("/periods/{period}/lock", status_code=201, summary="Lock a period")
+@router.post(
+    "/periods/{period}/lock",
+    status_code=201,
+    response_model=None,
+    summary="Lock a period",
+    responses={201: {"model": Lock}, **errors(409, s409="Locked already")},
+)
 def lock_period(
-    period: str, request: Request, principal: Statistician, store: StoreDep, clock: ClockDep
+    period: Annotated[str, Path(json_schema_extra=PERIOD_SCHEMA)],
+    request: Request,
+    principal: Statistician,
+    store: StoreDep,
+    clock: ClockDep,
 ) -> JSONResponse:
     """Lock ``period``; 409 when it is locked already, 422 for a period not yet started."""
     audit(request, "lock_period", period)
@@ -42,7 +53,12 @@ def lock_period(
     return JSONResponse(lock.to_dict(), status_code=201)
 
 
-@router.get("/periods/locks", summary="Locked periods")
+@router.get(
+    "/periods/locks",
+    response_model=None,
+    summary="Locked periods",
+    responses={200: {"model": LockList}},
+)
 def list_locks(principal: Reader, store: StoreDep) -> dict[str, Any]:
     """Every locked period."""
     return {"locks": [lock.to_dict() for lock in store.list_locks()]}

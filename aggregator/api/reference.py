@@ -7,11 +7,12 @@ from typing import Any
 from fastapi import APIRouter, Query
 
 from aggregator.api.deps import ClockDep
+from aggregator.api.openapi import COMMON
 from aggregator.errors import Unprocessable
 from schemas.municipalities import load_register
 from schemas.taxonomy import GROUP_DIMENSION, load_taxonomy
 
-router = APIRouter(prefix="/api/v1", tags=["reference"])
+router = APIRouter(prefix="/api/v1", tags=["reference"], responses=COMMON)
 
 
 @router.get("/taxonomy", summary="The current taxonomy: codes with Dutch and English labels")

@@ -23,6 +23,18 @@ from aggregator.api.deps import (
     SubmissionReader,
     audit,
 )
+from aggregator.api.openapi import (
+    AUTHENTICATED,
+    PERIOD_SCHEMA,
+    WITH_BODY,
+    DryRun,
+    Receipt,
+    ReceiptWithData,
+    SubmissionList,
+    SubmissionMetadata,
+    errors,
+    submission_body,
+)
 from aggregator.auth import Principal
 from aggregator.config import Settings
 from aggregator.errors import (
@@ -35,46 +47,17 @@ from aggregator.errors import (
     UnsupportedMediaType,
 )
 from aggregator.store import IdempotencyConflictError, PeriodLock, PeriodLockedError, Store, iso
+from schemas.issues import short_value
 from schemas.periods import Period, PeriodError
 from schemas.reading import RawTable, from_records, read_csv
 from schemas.validation import validate_submission
 
-router = APIRouter(prefix="/api/v1", tags=["submissions"])
+router = APIRouter(prefix="/api/v1", tags=["submissions"], responses=AUTHENTICATED)
 
 #: At most this many issue records are returned; the message gives the total.
 MAX_DETAILS = 1000
-
-_ROW_SCHEMA = {
-    "type": "object",
-    "properties": {
-        "function_type": {"type": "string", "example": "FT04_PARKEREN"},
-        "data_category": {"type": "string", "example": "DC03_KENTEKEN"},
-        "stage": {"type": "string", "example": "ST01_SIGNAAL"},
-        "employment_type": {"type": "string", "example": "EM03_INHUUR"},
-        "motive": {"type": "string", "example": "MO01_CRIMINEEL"},
-        "count": {"type": "integer", "minimum": 0, "maximum": 10000, "example": 1},
-    },
-}
-_OPENAPI_BODY = {
-    "requestBody": {
-        "required": True,
-        "content": {
-            "application/json": {
-                "schema": {
-                    "type": "object",
-                    "required": ["period"],
-                    "properties": {
-                        "period": {"type": "string", "example": "2026-Q1"},
-                        "municipality": {"type": "string", "example": "GM0363"},
-                        "nil_return": {"type": "boolean", "default": False},
-                        "rows": {"type": "array", "items": _ROW_SCHEMA},
-                    },
-                }
-            },
-            "text/csv": {"schema": {"type": "string"}},
-        },
-    }
-}
+#: A period is written in a handful of characters ("2026-Q1", "2026 kwartaal 1").
+_MAX_PERIOD_TEXT = 40
 
 
 def deadline_of(period: Period, settings: Settings) -> dt.date:
@@ -102,6 +85,14 @@ def _parse_period(text: str | None) -> Period:
             "give the period, for example ?period=2026-Q1",
             code="missing_period",
         )
+    if len(text) > _MAX_PERIOD_TEXT:
+        # Not a period, and not something to quote back in full.
+        shown = short_value(text, 20)
+        raise Unprocessable(
+            f"'{shown}' is geen geldig kwartaal: schrijf het als JJJJ-Qn, bijvoorbeeld 2026-Q1",
+            f"'{shown}' is not a valid quarter: write it as YYYY-Qn, for example 2026-Q1",
+            code="bad_period",
+        )
     try:
         return Period.parse(text)
     except PeriodError as exc:
@@ -111,9 +102,13 @@ def _parse_period(text: str | None) -> Period:
 def _json_body(raw: bytes, settings: Settings) -> tuple[str | None, str | None, bool, RawTable]:
     try:
         body = json.loads(raw)
-    except (json.JSONDecodeError, UnicodeDecodeError):
+    except (ValueError, RecursionError):
+        # ValueError covers bad syntax, bad UTF-8 and integers of more than 4,300 digits;
+        # RecursionError a body of deeply nested arrays. None of them is a submission.
         raise BadRequest(
-            "de inhoud is geen geldige JSON", "the body is not valid JSON", code="invalid_json"
+            "de inhoud is geen geldige JSON (of is te diep genest, of bevat te lange getallen)",
+            "the body is not valid JSON (or is nested too deeply, or has too long numbers)",
+            code="invalid_json",
         ) from None
     if not isinstance(body, dict):
         raise Unprocessable(
@@ -230,15 +225,28 @@ def _accept(
 @router.post(
     "/submissions",
     status_code=201,
+    response_model=None,
     summary="Submit a quarter's counts (JSON or CSV)",
-    openapi_extra=_OPENAPI_BODY,
+    openapi_extra=submission_body(),
     responses={
-        200: {"description": "Idempotent replay (original receipt) or dry run"},
-        201: {"description": "Stored as a new version; the receipt"},
-        409: {"description": "Period locked, or Idempotency-Key reused for other content"},
-        413: {"description": "Body or rows over the limit"},
-        415: {"description": "Not JSON or CSV"},
-        422: {"description": "Invalid data: every problem as {row, column, value, message}"},
+        200: {
+            "model": Receipt | DryRun,
+            "description": "Idempotent replay (the original receipt) or dry run",
+        },
+        201: {"model": Receipt, "description": "Stored as a new version; the receipt"},
+        **WITH_BODY,
+        **errors(
+            400,
+            409,
+            413,
+            415,
+            422,
+            s400="The body is not valid JSON",
+            s409="Period locked, or Idempotency-Key reused for other content",
+            s413="Body or rows over the limit",
+            s415="Not JSON or CSV",
+            s422="Invalid data: every problem as {row, column, value, message, code}",
+        ),
     },
 )
 async def submit(
@@ -248,7 +256,9 @@ async def submit(
     settings: SettingsDep,
     clock: ClockDep,
     lang: LangDep,
-    period: str | None = Query(None, description="Required for text/csv; e.g. 2026-Q1"),
+    period: str | None = Query(
+        None, description="Required for text/csv; e.g. 2026-Q1", json_schema_extra=PERIOD_SCHEMA
+    ),
     nil_return: bool = Query(False, description="For text/csv: a nil return"),
     dry_run: bool = Query(False, description="Validate and show the receipt; store nothing"),
     idempotency_key: str | None = Header(None, max_length=200),
@@ -312,9 +322,16 @@ async def submit(
     return JSONResponse(receipt, status_code=status, headers=headers)
 
 
-@router.get("/submissions", summary="Receipts and versions")
+@router.get(
+    "/submissions",
+    response_model=None,
+    summary="Receipts and versions",
+    responses={200: {"model": SubmissionList}},
+)
 def list_submissions(
-    principal: SubmissionReader, store: StoreDep, period: str | None = Query(None)
+    principal: SubmissionReader,
+    store: StoreDep,
+    period: str | None = Query(None, json_schema_extra=PERIOD_SCHEMA),
 ) -> dict[str, Any]:
     """A municipality's own versions (receipts); for a statistician every version's metadata."""
     the_period = str(_parse_period(period)) if period is not None else None
@@ -325,7 +342,15 @@ def list_submissions(
     return {"submissions": [r.metadata() for r in records]}
 
 
-@router.get("/submissions/{submission_id}", summary="One version")
+@router.get(
+    "/submissions/{submission_id}",
+    response_model=None,
+    summary="One version",
+    responses={
+        200: {"model": ReceiptWithData | SubmissionMetadata},
+        **errors(404, s404="No such submission, or not one this token may see"),
+    },
+)
 def get_submission(
     submission_id: str, principal: SubmissionReader, store: StoreDep
 ) -> dict[str, Any]:

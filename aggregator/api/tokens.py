@@ -9,19 +9,34 @@ from fastapi.responses import JSONResponse
 from pydantic import BaseModel, Field
 
 from aggregator.api.deps import Admin, AnyPrincipal, ClockDep, StoreDep, audit
-from aggregator.auth import TokenError, new_token
+from aggregator.api.openapi import (
+    AUTHENTICATED,
+    WITH_BODY,
+    AuditLog,
+    Me,
+    TokenCreated,
+    TokenList,
+    TokenPublic,
+    errors,
+)
+from aggregator.auth import ROLES, TokenError, new_token
 from aggregator.errors import NotFound, Unprocessable
 from aggregator.store import TokenRecord, iso
 from schemas.municipalities import load_register
 
-router = APIRouter(prefix="/api/v1", tags=["tokens"])
+router = APIRouter(prefix="/api/v1", tags=["tokens"], responses=AUTHENTICATED)
 
 
 class TokenCreate(BaseModel):
     """A request for a new token."""
 
-    role: str = Field(examples=["municipality"])
-    municipality: str | None = Field(None, examples=["GM0363"])
+    role: str = Field(examples=["municipality"], json_schema_extra={"enum": list(ROLES)})
+    municipality: str | None = Field(
+        None,
+        examples=["GM0363"],
+        json_schema_extra={"pattern": r"^\s*[Gg][Mm][0-9]{4}\s*$"},
+        description="Only for the municipality role",
+    )
     label: str = Field("", max_length=200)
 
 
@@ -37,7 +52,12 @@ def token_public(record: TokenRecord) -> dict[str, Any]:
     }
 
 
-@router.get("/me", summary="The caller's token, role and municipality")
+@router.get(
+    "/me",
+    response_model=None,
+    summary="The caller's token, role and municipality",
+    responses={200: {"model": Me}},
+)
 def me(principal: AnyPrincipal, clock: ClockDep) -> dict[str, Any]:
     """Who the token belongs to."""
     name = None
@@ -54,13 +74,24 @@ def me(principal: AnyPrincipal, clock: ClockDep) -> dict[str, Any]:
     }
 
 
-@router.get("/tokens", summary="Every token (never the secret)")
+@router.get(
+    "/tokens",
+    response_model=None,
+    summary="Every token (never the secret)",
+    responses={200: {"model": TokenList}},
+)
 def list_tokens(principal: Admin, store: StoreDep) -> dict[str, Any]:
     """Tokens with role, municipality, label, creation and revocation."""
     return {"tokens": [token_public(t) for t in store.list_tokens()]}
 
 
-@router.post("/tokens", status_code=201, summary="Issue a token (shown once)")
+@router.post(
+    "/tokens",
+    status_code=201,
+    response_model=None,
+    summary="Issue a token (shown once)",
+    responses={201: {"model": TokenCreated}, **WITH_BODY},
+)
 def create_token(
     body: TokenCreate, request: Request, principal: Admin, store: StoreDep, clock: ClockDep
 ) -> JSONResponse:
@@ -82,7 +113,12 @@ def create_token(
     return JSONResponse({**token_public(record), "token": token}, status_code=201)
 
 
-@router.delete("/tokens/{token_id}", summary="Revoke a token")
+@router.delete(
+    "/tokens/{token_id}",
+    response_model=None,
+    summary="Revoke a token",
+    responses={200: {"model": TokenPublic}, **errors(404, s404="No active token with this id")},
+)
 def revoke_token(
     token_id: str, request: Request, principal: Admin, store: StoreDep, clock: ClockDep
 ) -> dict[str, Any]:
@@ -95,7 +131,12 @@ def revoke_token(
     return token_public(record)
 
 
-@router.get("/audit", summary="The audit log (most recent lines)")
+@router.get(
+    "/audit",
+    response_model=None,
+    summary="The audit log (most recent lines)",
+    responses={200: {"model": AuditLog}},
+)
 def audit_log(
     principal: Admin, store: StoreDep, limit: int = Query(200, ge=1, le=10_000)
 ) -> dict[str, Any]:

@@ -1,0 +1,147 @@
+"""Backup and restore with the real command line: every table comes back row for row
+(submissions, versions, rows in their order, tokens, locks, audit), the files are readable only
+by their owner, and the restored database works as the original did."""
+
+from __future__ import annotations
+
+import stat
+from pathlib import Path
+from typing import Any
+
+import pytest
+from fastapi.testclient import TestClient
+
+from aggregator.app import create_app
+from aggregator.auth import new_token
+from aggregator.config import Settings
+from aggregator.store import Store
+from tests.e2e.processes import run
+from tests.service.conftest import CSV, NOW, ROW, add_tokens
+
+pytestmark = pytest.mark.e2e
+
+
+def _tables(store: Store) -> dict[str, list[tuple[Any, ...]]]:
+    """Every table of the database, every row; submission rows in stored (canonical) order."""
+    with store.transaction() as cur:
+        names = [
+            r[0]
+            for r in cur.execute(
+                "SELECT table_name FROM information_schema.tables "
+                "WHERE table_schema = 'main' ORDER BY table_name"
+            ).fetchall()
+        ]
+        order = {"submission_rows": "rowid"}
+        return {
+            name: cur.execute(f"SELECT * FROM {name} ORDER BY {order.get(name, 'ALL')}").fetchall()
+            for name in names
+        }
+
+
+def _fill(db: Path) -> dict[str, str]:
+    """A database with versions, a nil return, CSV and JSON, keys, a lock, a revoked token and
+    refused requests in the audit log."""
+    app = create_app(Settings(db_path=db), clock=lambda: NOW)
+    tokens, _ = add_tokens(app.state.store)
+    revoked, record = new_token("analyst", None, "revoked", NOW)
+    app.state.store.add_token(record)
+    app.state.store.revoke_token(record.id, NOW)
+    own = {"Authorization": f"Bearer {tokens['own']}"}
+    other = {"Authorization": f"Bearer {tokens['other']}"}
+    with TestClient(app) as c:
+        for i, count in enumerate([2, 5, 9]):  # three versions, each with an idempotency key
+            rows = [{**ROW, "count": count}, {**ROW, "stage": "ST03_DATALEK_AP", "count": 1}]
+            r = c.post(
+                "/api/v1/submissions",
+                json={"period": "2026-Q2", "rows": rows},
+                headers={**own, "Idempotency-Key": f"v{i}"},
+            )
+            assert r.status_code == 201, r.text
+        r = c.post(
+            "/api/v1/submissions?period=2026-Q3",
+            content=CSV.encode(),
+            headers={**own, "Content-Type": "text/csv"},
+        )
+        assert r.status_code == 201, r.text
+        r = c.post(
+            "/api/v1/submissions", json={"period": "2026-Q3", "nil_return": True}, headers=other
+        )
+        assert r.status_code == 201, r.text
+        statistician = {"Authorization": f"Bearer {tokens['statistician']}"}
+        assert c.post("/api/v1/periods/2026-Q2/lock", headers=statistician).status_code == 201
+        refused = c.post(
+            "/api/v1/submissions", json={"period": "2026-Q2", "rows": [ROW]}, headers=own
+        )
+        assert refused.status_code == 409
+        assert (
+            c.post("/api/v1/submissions", json={"period": "nope"}, headers=own).status_code == 422
+        )
+    return {**tokens, "revoked": revoked}
+
+
+def test_backup_restore_round_trip_is_exact_and_the_copy_works(tmp_path: Path) -> None:
+    db = tmp_path / "lekstat.duckdb"
+    tokens = _fill(db)
+    backup = run("lekstat-server", "--db", str(db), "backup", "bk", cwd=tmp_path)
+    assert backup.returncode == 0, backup.stderr
+    restored = tmp_path / "restored.duckdb"
+    result = run("lekstat-server", "--db", str(restored), "restore", str(tmp_path / "bk"))
+    assert result.returncode == 0, result.stderr
+
+    # Readable only by the operator: the backup holds raw counts and token hashes.
+    directory = tmp_path / "bk"
+    assert stat.S_IMODE(directory.stat().st_mode) == 0o700
+    files = list(directory.iterdir())
+    assert files and all(stat.S_IMODE(f.stat().st_mode) == 0o600 for f in files)
+    assert stat.S_IMODE(restored.stat().st_mode) == 0o600
+
+    with Store(db) as original, Store(restored) as copy:
+        before, after = _tables(original), _tables(copy)
+    assert sorted(before) == sorted(after)
+    assert {"submissions", "submission_rows", "tokens", "period_locks", "audit_log"} <= set(before)
+    for name in before:
+        if name == "audit_log":
+            continue
+        assert after[name] == before[name], name
+    # The audit log: the original has the backup's own line (written after the export), the
+    # copy the restore's line; everything else is identical.
+    *audit_before, backup_line = sorted(before["audit_log"], key=lambda r: (r[1], r[0]))
+    *audit_after, restore_line = sorted(after["audit_log"], key=lambda r: (r[1], r[0]))
+    assert sorted(audit_after) == sorted(audit_before)
+    assert (backup_line[6], restore_line[6]) == ("backup", "restore")
+    assert len(before["submissions"]) == 5 and len(before["audit_log"]) > 8
+
+    # The copy works like the original: rows, replays, versions, locks and revocations.
+    app = create_app(Settings(db_path=restored), clock=lambda: NOW)
+    with TestClient(app) as c:
+        own = {"Authorization": f"Bearer {tokens['own']}"}
+        listed = c.get("/api/v1/submissions", headers=own).json()["submissions"]
+        assert [(s["period"], s["version"]) for s in listed] == [
+            ("2026-Q2", 1),
+            ("2026-Q2", 2),
+            ("2026-Q2", 3),
+            ("2026-Q3", 1),
+        ]
+        first = c.get(f"/api/v1/submissions/{listed[0]['id']}", headers=own).json()
+        assert [r["count"] for r in first["data"]] == [2, 1]
+        replay = c.post(
+            "/api/v1/submissions",
+            json={
+                "period": "2026-Q2",
+                "rows": [{**ROW, "count": 2}, {**ROW, "stage": "ST03_DATALEK_AP", "count": 1}],
+            },
+            headers={**own, "Idempotency-Key": "v0"},
+        )
+        assert replay.status_code == 200 and replay.json() == listed[0]
+        locked = c.post(
+            "/api/v1/submissions", json={"period": "2026-Q2", "rows": [ROW]}, headers=own
+        )
+        assert locked.status_code == 409 and locked.json()["error"]["code"] == "period_locked"
+        again = c.post(
+            "/api/v1/submissions?period=2026-Q3",
+            content=CSV.encode(),
+            headers={**own, "Content-Type": "text/csv"},
+        )
+        assert again.status_code == 201 and again.json()["version"] == 2
+        revoked = {"Authorization": f"Bearer {tokens['revoked']}"}
+        assert c.get("/api/v1/me", headers=revoked).status_code == 401

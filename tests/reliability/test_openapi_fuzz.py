@@ -1,0 +1,101 @@
+"""Schemathesis against the service's own OpenAPI document, in-process on a real DuckDB file:
+every operation, with schema-valid and schema-violating requests and a token of a role that
+may use it, never gives a 5xx, and every answer conforms to what the document declares (status
+codes, content types, headers, bodies)."""
+
+from __future__ import annotations
+
+from collections import Counter
+from pathlib import Path
+
+import pytest
+import schemathesis
+from hypothesis import HealthCheck, given, settings
+from hypothesis.errors import Unsatisfiable
+from schemathesis import GenerationMode
+from schemathesis.schemas import APIOperation
+from schemathesis.specs.openapi.checks import (
+    negative_data_rejection,
+    positive_data_acceptance,
+)
+
+from aggregator.app import create_app
+from aggregator.config import Settings
+from aggregator.store import Store
+from tests.service.conftest import NOW, add_tokens
+
+pytestmark = pytest.mark.slow
+
+#: Examples per operation and generation mode (schema-valid, schema-violating).
+EXAMPLES = 60
+
+
+#: Operations whose schema-valid requests can still be refused with 422 for rules no schema can
+#: state: a period not yet started or before 2024, a duplicate combination, a municipality code
+#: not in the register, a role without (or with) a municipality. For these the check that
+#: schema-valid data is accepted is off; every other check stays on.
+BUSINESS_RULES = {
+    "POST /api/v1/submissions",
+    "POST /api/v1/periods/{period}/lock",
+    "POST /api/v1/tokens",
+}
+
+
+def _caller(operation: APIOperation) -> str:
+    """A role that may use the operation (others are refused, which the matrix test covers)."""
+    path = operation.path
+    if path.startswith("/api/v1/submissions"):
+        return "own"
+    if path.startswith(("/api/v1/tokens", "/api/v1/audit")):
+        return "admin"
+    return "statistician"
+
+
+def test_openapi_every_operation_conforms_and_never_fails(tmp_path: Path) -> None:
+    settings_ = Settings(
+        db_path=tmp_path / "lekstat.duckdb", rate_limit_per_minute=1e6, rate_limit_burst=100_000
+    )
+    store = Store(settings_.db_path)  # the test's: schemathesis runs the app's lifespan per call
+    app = create_app(settings_, store=store, clock=lambda: NOW)
+    tokens, _ = add_tokens(store)
+    schema = schemathesis.openapi.from_asgi("/openapi.json", app)
+
+    ran: Counter[str] = Counter()
+    statuses: Counter[int] = Counter()
+    failures: list[str] = []
+    for result in schema.get_all_operations():
+        operation = result.ok()
+        headers = {"Authorization": f"Bearer {tokens[_caller(operation)]}"}
+        declared = {parameter.name for parameter in operation.query}
+        for mode in (GenerationMode.POSITIVE, GenerationMode.NEGATIVE):
+            excluded = [positive_data_acceptance] if operation.label in BUSINESS_RULES else []
+
+            @given(case=operation.as_strategy(generation_mode=mode))
+            @settings(
+                max_examples=EXAMPLES,
+                deadline=None,
+                database=None,
+                suppress_health_check=list(HealthCheck),
+            )
+            def check(case: schemathesis.Case) -> None:
+                ran[operation.label] += 1
+                skip = list(excluded)
+                if set(case.query or {}) - declared:
+                    # Unknown query parameters are ignored, as HTTP services commonly do; a
+                    # request whose only fault is one of those is not "invalid data accepted".
+                    skip.append(negative_data_rejection)
+                response = case.call_and_validate(headers=headers, excluded_checks=skip)
+                statuses[response.status_code] += 1
+
+            try:
+                check()
+            except Unsatisfiable:
+                assert mode is GenerationMode.NEGATIVE  # nothing to violate: no parameters
+            except (Exception, BaseExceptionGroup) as exc:  # collect all, report at once
+                failures.append(f"{operation.label} ({mode.value}): {str(exc)[:1500]}")
+    store.close()
+    print(
+        f"\nschemathesis: {sum(ran.values())} cases over {len(ran)} operations; "
+        f"statuses {dict(sorted(statuses.items()))}"
+    )
+    assert not failures, "\n\n".join(failures)
