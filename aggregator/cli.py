@@ -309,8 +309,10 @@ def _rho(value: str) -> float:
         rho = float(value)
     except ValueError:
         raise argparse.ArgumentTypeError(f"{value!r} is not a number") from None
-    if not (0 < rho < float("inf")):
-        raise argparse.ArgumentTypeError("rho must be greater than 0")
+    from aggregator.release import MAX_RHO, MIN_RHO
+
+    if not (MIN_RHO <= rho <= MAX_RHO):
+        raise argparse.ArgumentTypeError(f"rho lies between {MIN_RHO:g} and {MAX_RHO:g}")
     return rho
 
 

@@ -21,6 +21,11 @@ from schemas.periods import FIRST_PERIOD, Period, quarters_of
 from schemas.tables import DEFAULT_PLAN, PlanError, TableSpec, check_plan_size, check_table
 from schemas.taxonomy import load_taxonomy
 
+#: The range of ρ a budget or a release may have: below 1e-6 nothing useful can be released
+#: (noise of thousands on every count), above 1000 the guarantee is void (ε in the thousands),
+#: and OpenDP's (ε, δ) conversion overflows at the extremes.
+MIN_RHO, MAX_RHO = 1e-6, 1000.0
+
 
 class ReleaseError(Exception):
     """A release request that cannot be made; the message in Dutch and English."""
@@ -50,11 +55,23 @@ def check_request(request: ReleaseRequest, today: dt.date) -> None:
     if request.quarter is not None and request.quarter not in (1, 2, 3, 4):
         raise ReleaseError("bad_quarter", "kwartaal is 1, 2, 3 of 4", "quarter is 1, 2, 3 or 4")
     first = periods_of(request.year, request.quarter)[0]
-    if request.year < FIRST_PERIOD.year or first.is_future(today):
-        what = f"{request.year}" + (f"-Q{request.quarter}" if request.quarter else "")
-        raise ReleaseError("bad_year", f"geen gegevens voor {what}", f"no data for {what}")
-    if not (request.rho > 0 and request.rho < float("inf")):
-        raise ReleaseError("bad_rho", "rho moet groter dan 0 zijn", "rho must be greater than 0")
+    what = f"{request.year}" + (f"-Q{request.quarter}" if request.quarter else "")
+    if request.year < FIRST_PERIOD.year:
+        raise ReleaseError(
+            "bad_year",
+            f"lekstat heeft gegevens vanaf {FIRST_PERIOD.year}, niet voor {what}",
+            f"lekstat has data from {FIRST_PERIOD.year} onwards, not for {what}",
+        )
+    if first.is_future(today):
+        raise ReleaseError(
+            "bad_year", f"{what} is nog niet begonnen", f"{what} has not started yet"
+        )
+    if not (MIN_RHO <= request.rho <= MAX_RHO):
+        raise ReleaseError(
+            "bad_rho",
+            f"rho ligt tussen {MIN_RHO:g} en {MAX_RHO:g}",
+            f"rho lies between {MIN_RHO:g} and {MAX_RHO:g}",
+        )
     for table in request.plan:
         check_table(table)
     try:

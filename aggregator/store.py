@@ -468,16 +468,15 @@ class Store:
         with self.transaction() as cur:
             # One round trip for the facts the decision needs (DuckDB's cost is per
             # statement): a version stored under this key with other content (a conflict),
-            # the latest version if it was stored under this key (a replay), the lock, and
-            # the next version number.
+            # the version stored under it with this content (a replay), the lock, and the
+            # next version number.
             facts = cur.execute(
                 """
                 SELECT
                     (SELECT min(id) FROM submissions WHERE municipality = $m
                      AND idempotency_key = $k AND (sha256 <> $h OR period <> $p)),
-                    (SELECT arg_max(id, version) FILTER (WHERE TRUE) FROM submissions
-                     WHERE municipality = $m AND period = $p
-                     HAVING arg_max(idempotency_key, version) = $k),
+                    (SELECT min(id) FROM submissions WHERE municipality = $m
+                     AND idempotency_key = $k AND sha256 = $h AND period = $p),
                     (SELECT locked_at FROM period_locks WHERE period = $p),
                     (SELECT coalesce(max(version), 0) + 1 FROM submissions
                      WHERE municipality = $m AND period = $p)
@@ -488,10 +487,9 @@ class Store:
             conflict_id, replay_id, locked_at, next_version = facts
             if conflict_id is not None:
                 raise IdempotencyConflictError(self._record(cur, conflict_id))
-            # The key names "make this content the current version": when the latest version
-            # was stored under it, the request is a retry and gets the original receipt (even
-            # after a lock: it changes nothing). When a newer version replaced it, the same
-            # content again is a correction back to it, and becomes a new version.
+            # A key always answers with its original receipt, whatever came after it (even a
+            # lock: a replay changes nothing). Clients derive keys from the content and the
+            # version they build on, so going back to earlier content is a new key.
             if replay_id is not None:
                 return self._record(cur, replay_id), True
             if locked_at is not None:
@@ -562,14 +560,13 @@ class Store:
             cur.unregister("incoming_rows")
 
     def replay_of(self, municipality: str, period: str, key: str) -> SubmissionRecord | None:
-        """The latest version of ``municipality`` and ``period`` if it was stored under ``key``."""
+        """The version of ``municipality`` and ``period`` stored under ``key``, if any."""
         rows = self._rows(
-            f"SELECT {_SUBMISSION_COLUMNS} FROM submissions WHERE municipality = ? AND period = ? "
-            "ORDER BY version DESC LIMIT 1",
-            [municipality, period],
+            f"SELECT {_SUBMISSION_COLUMNS} FROM submissions "
+            "WHERE municipality = ? AND period = ? AND idempotency_key = ?",
+            [municipality, period, key],
         )
-        record = SubmissionRecord(*rows[0]) if rows else None
-        return record if record is not None and record.idempotency_key == key else None
+        return SubmissionRecord(*rows[0]) if rows else None
 
     def get_submission(self, submission_id: str) -> SubmissionRecord | None:
         """A stored version by id."""

@@ -8,12 +8,16 @@ Talking to a server (after ``lekstat login``)::
 
 Submissions are validated offline with the same function the server uses before anything is
 sent; invalid data raises :class:`~client.errors.InvalidDataError` and never leaves the machine.
-Uploads carry an ``Idempotency-Key`` (the SHA-256 of the canonical content, period and
-municipality), so a retried upload returns the original receipt instead of a second version.
+Before an upload the client asks for the current version: when it already holds this content,
+its receipt is the answer and nothing is sent. Otherwise the upload carries an
+``Idempotency-Key`` derived from the canonical content (with period and municipality) and the
+version it replaces, so every retry of it returns the original receipt instead of a second
+version, and going back to earlier content after a correction is a new version.
 """
 
 from __future__ import annotations
 
+import hashlib
 import math
 import os
 import time
@@ -302,7 +306,20 @@ class Client:
         }
         if submission.municipality is not None:
             body["municipality"] = submission.municipality
-        key = submission.sha256()
+        content = submission.sha256()
+        headers = None
+        if not dry_run:
+            # The content is already the current version: nothing to send, its receipt is the
+            # answer (the same file submitted twice is one version).
+            latest = self._latest(submission.period)
+            if latest is not None and latest.sha256 == content:
+                return replace(latest, replayed=True, sent_sha256=content)
+            # The key covers the content (with municipality and period) and the version it
+            # replaces, so every retry of this upload has the same key, and going back to
+            # earlier content after a correction is a new upload with a new key.
+            base = latest.version if latest is not None and latest.version else 0
+            key = hashlib.sha256(f"{content}@{base}".encode()).hexdigest()
+            headers = {"Idempotency-Key": key}
         # A dry run stores nothing, so it carries no key: the server must not remember a dry
         # run's answer for the real upload that follows.
         response = self._request(
@@ -310,13 +327,18 @@ class Client:
             "/api/v1/submissions",
             json=body,
             params={"dry_run": "true"} if dry_run else None,
-            headers=None if dry_run else {"Idempotency-Key": key},
+            headers=headers,
         )
         replayed = response.headers.get("Idempotent-Replayed", "").lower() == "true"
         receipt = self._parse(
             lambda b: Receipt.from_json(b, replayed=replayed), _json(response, self.lang)
         )
-        return replace(receipt, sent_sha256=key, dry_run=receipt.dry_run or dry_run)
+        return replace(receipt, sent_sha256=content, dry_run=receipt.dry_run or dry_run)
+
+    def _latest(self, period: Period) -> Receipt | None:
+        """The current version of the token's municipality for ``period``, if any."""
+        versions = [r for r in self.submissions(period) if r.version is not None]
+        return max(versions, key=lambda r: r.version or 0, default=None)
 
     def _valid(
         self,

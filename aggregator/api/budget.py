@@ -8,11 +8,12 @@ from fastapi import APIRouter, Path, Request
 from pydantic import BaseModel, Field
 
 from aggregator.api.deps import ClockDep, Statistician, StoreDep, audit
+from aggregator.api.openapi import AUTHENTICATED, WITH_BODY, errors
 from aggregator.errors import Conflict
-from aggregator.release import budget_view
+from aggregator.release import MAX_RHO, MIN_RHO, budget_view
 from aggregator.store import BudgetError
 
-router = APIRouter(prefix="/api/v1", tags=["budget"])
+router = APIRouter(prefix="/api/v1", tags=["budget"], responses=AUTHENTICATED)
 
 Year = Path(ge=2024, le=2100, description="The data year")
 
@@ -20,7 +21,7 @@ Year = Path(ge=2024, le=2100, description="The data year")
 class BudgetSet(BaseModel):
     """The total zCDP budget of a year."""
 
-    rho: float = Field(gt=0, le=1000, examples=[1.0])
+    rho: float = Field(ge=MIN_RHO, le=MAX_RHO, examples=[1.0])
 
 
 @router.get("/budget/{year}", summary="Total, spent and remaining budget, with the ledger")
@@ -29,7 +30,11 @@ def get_budget(principal: Statistician, store: StoreDep, year: int = Year) -> di
     return budget_view(store.get_budget(year))
 
 
-@router.put("/budget/{year}", summary="Set the year's total budget")
+@router.put(
+    "/budget/{year}",
+    summary="Set the year's total budget",
+    responses={**WITH_BODY, **errors(409, s409="Below what releases already spent")},
+)
 def set_budget(
     body: BudgetSet,
     request: Request,

@@ -59,8 +59,8 @@ WITH_BODY: dict[int | str, dict[str, Any]] = {
     408: _error("The body did not arrive in time"),
 }
 
-#: A period as the service reads it: ``2026-Q1``, also ``2026Q1``, ``2026 - q1``.
-PERIOD_PATTERN = r"^\s*(19[0-9]{2}|[2-9][0-9]{3})\s*-?\s*[Qq]\s*[1-4]\s*$"
+#: A period as the service reads it: ``2026-Q1``, also ``2026Q1``, ``2026 - q1``, ``2026-K1``.
+PERIOD_PATTERN = r"^\s*(19[0-9]{2}|[2-9][0-9]{3})\s*-?\s*[QqKk]\s*[1-4]\s*$"
 #: For parameters: documents the form without changing how the service checks it.
 PERIOD_SCHEMA: dict[str, Any] = {"pattern": PERIOD_PATTERN, "maxLength": 40}
 

@@ -12,13 +12,14 @@ from pydantic import BaseModel, Field
 from starlette.concurrency import run_in_threadpool
 
 from aggregator.api.deps import ClockDep, LangDep, Reader, Statistician, StoreDep, audit
+from aggregator.api.openapi import AUTHENTICATED, WITH_BODY, errors
 from aggregator.errors import Conflict, NotFound, Unprocessable
 from aggregator.privacy import PrivacyError
-from aggregator.release import ReleaseError, ReleaseRequest, create_release
+from aggregator.release import MAX_RHO, MIN_RHO, ReleaseError, ReleaseRequest, create_release
 from schemas.safe_cells import neutralise
 from schemas.tables import DEFAULT_PLAN, PlanError, code_label, parse_plan
 
-router = APIRouter(prefix="/api/v1", tags=["releases"])
+router = APIRouter(prefix="/api/v1", tags=["releases"], responses=AUTHENTICATED)
 
 
 class ReleaseCreate(BaseModel):
@@ -26,7 +27,7 @@ class ReleaseCreate(BaseModel):
 
     year: int = Field(ge=2024, le=2100, examples=[2026])
     quarter: int | None = Field(None, ge=1, le=4)
-    rho: float = Field(gt=0, le=1000, examples=[0.5])
+    rho: float = Field(ge=MIN_RHO, le=MAX_RHO, examples=[0.5])
     plan: list[dict[str, Any]] | None = Field(
         None, description="Tables: [{name, dimensions, stage?, weight?}]; default plan if absent"
     )
@@ -36,7 +37,12 @@ def _not_found() -> NotFound:
     return NotFound("geen publicatie met dit id", "no release with this id")
 
 
-@router.post("/releases", status_code=201, summary="Create a release (spends budget)")
+@router.post(
+    "/releases",
+    status_code=201,
+    summary="Create a release (spends budget)",
+    responses={**WITH_BODY, **errors(409, s409="No budget, or not enough left; nothing spent")},
+)
 async def post_release(
     body: ReleaseCreate, request: Request, principal: Statistician, store: StoreDep, clock: ClockDep
 ) -> JSONResponse:
@@ -69,7 +75,7 @@ def list_releases(
     return {"releases": store.list_releases(year)}
 
 
-@router.get("/releases/{release_id}", summary="One release's metadata")
+@router.get("/releases/{release_id}", summary="One release's metadata", responses=errors(404))
 def get_release(release_id: str, principal: Reader, store: StoreDep) -> dict[str, Any]:
     """Mechanism, ρ per table and in total, (ε, δ), noise scales, plan, coverage, versions."""
     release = store.get_release(release_id)
@@ -81,7 +87,7 @@ def get_release(release_id: str, principal: Reader, store: StoreDep) -> dict[str
 @router.get(
     "/releases/{release_id}/tables/{table}",
     summary="A released table with intervals and flags",
-    responses={200: {"content": {"application/json": {}, "text/csv": {}}}},
+    responses={200: {"content": {"application/json": {}, "text/csv": {}}}, **errors(404)},
 )
 def get_table(
     release_id: str,

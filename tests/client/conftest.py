@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
@@ -10,6 +11,8 @@ from typing import TYPE_CHECKING, Any
 
 import httpx
 import pytest
+
+from schemas.validation import validate_submission
 
 if TYPE_CHECKING:
     from client.api import Client
@@ -91,6 +94,8 @@ class FakeServer:
         self.routes: dict[tuple[str, str], list[Responder]] = {}
         self.requests: list[httpx.Request] = []
         self.on("GET", "/api/v1/me", Reply(200, me or ME_MUNICIPALITY))
+        # No earlier versions unless a test says otherwise (submit asks before it uploads).
+        self.on("GET", "/api/v1/submissions", Reply(200, {"submissions": []}))
 
     def on(self, method: str, path: str, *answers: Responder) -> FakeServer:
         self.routes[(method, path)] = list(answers)
@@ -121,8 +126,16 @@ def accept_submission(request: httpx.Request) -> httpx.Response:
     """A submissions endpoint that answers like the real one: the key's SHA-256, rows, total."""
     body = json.loads(request.content)
     rows = body["rows"]
+    # The SHA-256 of the canonical content, computed as the real server does.
+    checked = validate_submission(
+        rows,
+        body["period"],
+        body.get("municipality"),
+        body["nil_return"],
+        today=dt.date(2099, 1, 1),
+    )
     fields = {
-        "sha256": request.headers.get("Idempotency-Key", "f" * 64),
+        "sha256": checked.submission.sha256() if checked.submission else "f" * 64,
         "rows": len(rows),
         "total": sum(r["count"] for r in rows),
         "nil_return": body["nil_return"],

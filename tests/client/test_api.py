@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import io
 import json
 import re
@@ -42,10 +43,14 @@ SUBMISSIONS = "/api/v1/submissions"
 MakeClient = Callable[..., Client]
 
 
-def _expected_key(municipality: str = "GM0363") -> str:
+def _content(municipality: str = "GM0363") -> str:
     result = validate_submission(VALID_CSV, PERIOD, municipality)
     assert result.submission is not None
     return result.submission.sha256()
+
+
+def _expected_key(municipality: str = "GM0363", base: int = 0) -> str:
+    return hashlib.sha256(f"{_content(municipality)}@{base}".encode()).hexdigest()
 
 
 def test_client_me_sends_token_and_language(server: FakeServer, make_client: MakeClient) -> None:
@@ -66,7 +71,8 @@ def test_client_submit_sends_canonical_rows_with_idempotency_key(
     assert body["period"] == PERIOD and body["municipality"] == "GM0363"
     assert body["nil_return"] is False
     assert [r["count"] for r in body["rows"]] == [2, 1]
-    # The key is the SHA-256 of the canonical content, period and the token's municipality.
+    # The key covers the canonical content (with period and the token's municipality) and
+    # the version it replaces (none yet).
     assert sent.headers["Idempotency-Key"] == _expected_key("GM0363")
     assert sent.headers["Idempotency-Key"] != _expected_key("GM0599")
     assert (got.version, got.rows, got.total, got.replayed, got.dry_run) == (1, 2, 3, False, False)
@@ -447,3 +453,25 @@ def test_client_analyst_token_submission_carries_no_municipality(
         make_client(transport=server.transport).submit(valid_csv, PERIOD)
     body = json.loads(server.to("POST", SUBMISSIONS)[0].content)
     assert "municipality" not in body
+
+
+def test_client_submit_the_current_content_again_sends_nothing(
+    server: FakeServer, make_client: MakeClient, valid_csv: Path
+) -> None:
+    current = receipt(version=2, sha256=_content())
+    server.on("GET", SUBMISSIONS, Reply(200, {"submissions": [receipt(version=1), current]}))
+    got = make_client().submit(valid_csv, PERIOD)
+    assert server.to("POST", SUBMISSIONS) == []
+    assert (got.version, got.replayed, got.verified) == (2, True, True)
+
+
+def test_client_submit_back_to_earlier_content_is_a_new_upload_with_a_new_key(
+    server: FakeServer, make_client: MakeClient, valid_csv: Path
+) -> None:
+    # version 1 had this content, version 2 other content: going back is version 3
+    earlier = receipt(version=1, sha256=_content())
+    server.on("GET", SUBMISSIONS, Reply(200, {"submissions": [earlier, receipt(version=2)]}))
+    server.on("POST", SUBMISSIONS, accept_submission)
+    make_client().submit(valid_csv, PERIOD)
+    (sent,) = server.to("POST", SUBMISSIONS)
+    assert sent.headers["Idempotency-Key"] == _expected_key(base=2) != _expected_key(base=0)

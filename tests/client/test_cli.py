@@ -14,6 +14,7 @@ from client import cli
 from client.config import load_settings, save_settings
 from schemas.periods import Period
 from schemas.taxonomy import load_taxonomy
+from schemas.validation import validate_submission
 from tests.client.conftest import (
     HEADER,
     ME_ANALYST,
@@ -51,11 +52,13 @@ def test_cli_submit_prints_the_receipt(
     server.on("POST", SUBMISSIONS, accept_submission)
     assert run(server, sleeps, "submit", str(valid_csv), "--period", PERIOD) == 0
     out = capsys.readouterr().out
-    key = server.to("POST", SUBMISSIONS)[0].headers["Idempotency-Key"]
+    sent = json.loads(server.to("POST", SUBMISSIONS)[0].content)
+    content = validate_submission(sent["rows"], PERIOD, "GM0363").submission
+    assert content is not None
     assert (
         "Ontvangen" in out
         and "sub-1" in out
-        and key in out
+        and content.sha256() in out
         and "gelijk aan wat lekstat verstuurde" in out
     )
     assert "2026-04-02T10:00:00Z" in out

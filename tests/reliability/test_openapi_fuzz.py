@@ -32,12 +32,14 @@ EXAMPLES = 60
 
 #: Operations whose schema-valid requests can still be refused with 422 for rules no schema can
 #: state: a period not yet started or before 2024, a duplicate combination, a municipality code
-#: not in the register, a role without (or with) a municipality. For these the check that
-#: schema-valid data is accepted is off; every other check stays on.
+#: not in the register, a role without (or with) a municipality, a release for a year that has
+#: not started or a plan that adds stages. For these the check that schema-valid data is
+#: accepted is off; every other check stays on.
 BUSINESS_RULES = {
     "POST /api/v1/submissions",
     "POST /api/v1/periods/{period}/lock",
     "POST /api/v1/tokens",
+    "POST /api/v1/releases",
 }
 
 

@@ -369,16 +369,18 @@ def test_submission_replay_after_the_lock_still_returns_the_receipt(service: Ser
     assert new_key.status_code == 409 and new_key.json()["error"]["code"] == "period_locked"
 
 
-def test_submission_correcting_back_to_earlier_content_is_a_new_version(service: Service) -> None:
-    # Clients derive the key from the content, so A, B, A again must not replay version 1.
-    a = service.headers("own", **{"Idempotency-Key": "content-A"})
-    b = service.headers("own", **{"Idempotency-Key": "content-B"})
+def test_submission_a_key_always_answers_with_its_original_receipt(service: Service) -> None:
+    # Standard idempotency: a late retry replays its own version even after others came.
+    a = service.headers("own", **{"Idempotency-Key": "content-A@0"})
+    b = service.headers("own", **{"Idempotency-Key": "content-B@1"})
     v1 = service.client.post("/api/v1/submissions", json=body(count=1), headers=a)
     v2 = service.client.post("/api/v1/submissions", json=body(count=2), headers=b)
-    v3 = service.client.post("/api/v1/submissions", json=body(count=1), headers=a)
-    assert [r.status_code for r in (v1, v2, v3)] == [201, 201, 201]
-    assert [r.json()["version"] for r in (v1, v2, v3)] == [1, 2, 3]
-    again = service.client.post("/api/v1/submissions", json=body(count=1), headers=a)
-    assert again.status_code == 200 and again.json() == v3.json()
-    latest = service.store.latest_rows(["2026-Q3"])
-    assert latest["count"].tolist() == [1]
+    late_retry = service.client.post("/api/v1/submissions", json=body(count=1), headers=a)
+    assert (v1.status_code, v2.status_code, late_retry.status_code) == (201, 201, 200)
+    assert late_retry.json() == v1.json()
+    # going back to content A is a new request with a new key (the client's key includes
+    # the version it builds on): version 3
+    back = service.headers("own", **{"Idempotency-Key": "content-A@2"})
+    v3 = service.client.post("/api/v1/submissions", json=body(count=1), headers=back)
+    assert v3.status_code == 201 and v3.json()["version"] == 3
+    assert service.store.latest_rows(["2026-Q3"])["count"].tolist() == [1]
