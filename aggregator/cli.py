@@ -23,7 +23,7 @@ from pathlib import Path
 from typing import TextIO
 
 from aggregator.auth import ROLES, TokenError, new_token
-from aggregator.clock import SettableClock, parse_moment
+from aggregator.clock import SettableClock, local_date, parse_moment
 from aggregator.config import DEFAULT_DB, Settings
 from aggregator.operator import OperatorError, forward, socket_path
 from aggregator.store import (
@@ -230,7 +230,7 @@ def cmd_period_lock(args: argparse.Namespace, ctx: Context) -> int:
     period = parse_period(args.period)
     if period < FIRST_PERIOD:
         raise CommandError(f"lekstat has no periods before {FIRST_PERIOD}", EXIT_USAGE)
-    if not period.is_complete(ctx.clock().date()):
+    if not period.is_complete(local_date(ctx.clock())):
         raise CommandError(
             f"{period} has not ended yet; a lock is final, so lock a quarter after its deadline"
         )

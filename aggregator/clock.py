@@ -10,6 +10,7 @@ from __future__ import annotations
 import datetime as dt
 import threading
 import time
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 
 class SettableClock:
@@ -37,3 +38,22 @@ def parse_moment(text: str) -> dt.datetime:
     if moment.tzinfo is not None:
         moment = moment.astimezone(dt.UTC).replace(tzinfo=None)
     return moment
+
+
+def _amsterdam() -> dt.tzinfo:
+    try:
+        return ZoneInfo("Europe/Amsterdam")
+    except ZoneInfoNotFoundError:  # a system without time-zone data: UTC is an hour or two off
+        return dt.UTC
+
+
+_LOCAL = _amsterdam()
+
+
+def local_date(moment: dt.datetime) -> dt.date:
+    """The Dutch calendar date of a stored UTC moment (quarters and deadlines are Dutch days).
+
+    >>> local_date(dt.datetime(2026, 3, 31, 23, 30))  # half past midnight on 1 April in NL
+    datetime.date(2026, 4, 1)
+    """
+    return moment.replace(tzinfo=dt.UTC).astimezone(_LOCAL).date()

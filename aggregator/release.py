@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from aggregator import engine, package_version
+from aggregator.clock import local_date
 from aggregator.privacy import DELTA, rho_to_epsilon
 from aggregator.store import Budget, BudgetError, Store, iso
 from schemas.municipalities import load_register
@@ -173,7 +174,7 @@ def create_release(
     store: Store, request: ReleaseRequest, *, created_by: str, now: dt.datetime
 ) -> dict[str, Any]:
     """Make, store and return a release (its metadata, with the new id)."""
-    check_request(request, now.date())
+    check_request(request, local_date(now))
     periods = periods_of(request.year, request.quarter)
     with store.release_lock:
         budget = store.get_budget(request.year)

@@ -6,6 +6,7 @@ import asyncio
 import datetime as dt
 import logging
 import signal
+import socket
 from collections.abc import Callable
 from types import FrameType
 from typing import TYPE_CHECKING
@@ -96,10 +97,32 @@ def guarded_protocol(head_timeout: float) -> type[GuardedH11Protocol]:
     return type("GuardedH11Protocol", (GuardedH11Protocol,), {"head_timeout": head_timeout})
 
 
+def _port_problem(host: str, port: int) -> str | None:
+    """Why ``host:port`` cannot be listened on, or None."""
+    try:
+        infos = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM)
+    except OSError as exc:
+        return str(exc)
+    family, kind, proto, _, address = infos[0]
+    with socket.socket(family, kind, proto) as probe:
+        probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        try:
+            probe.bind(address)
+        except OSError as exc:
+            return exc.strerror or str(exc)
+    return None
+
+
 def serve(ctx: Context, *, host: str, port: int) -> int:
     """Open (or create) the database, make sure an admin exists, and serve until stopped."""
     from aggregator.cli import EXIT_FAILURE, ensure_admin_token
 
+    # Before anything is created: a busy port should not leave a new database and a first
+    # admin token behind whose message nobody saw.
+    problem = _port_problem(host, port)
+    if problem:
+        ctx.err.write(f"lekstat-server: cannot listen on {host}:{port}: {problem}\n")
+        return EXIT_FAILURE
     try:
         store = ctx.store()
     except DatabaseLocked:

@@ -9,6 +9,7 @@ from fastapi import APIRouter, Query
 from aggregator.api.deps import ClockDep, Reader, SettingsDep, StoreDep
 from aggregator.api.openapi import AUTHENTICATED, PERIOD_SCHEMA
 from aggregator.api.submissions import _parse_period, deadline_of
+from aggregator.clock import local_date
 from aggregator.store import iso
 from schemas.municipalities import load_register
 
@@ -26,12 +27,14 @@ def completeness(
     """The status of every municipality valid in the period's year, with a summary.
 
     A submission whose latest version has no incidents counts as a nil return. ``on_time``
-    says whether the first version arrived by the deadline (``null`` while missing).
+    says whether the first version arrived by the deadline (``false`` for a municipality still
+    missing after it, ``null`` before it). In the summary, ``late`` counts the municipalities
+    that reported after the deadline; the missing ones are counted apart.
     """
     the_period = _parse_period(period)
     deadline = deadline_of(the_period, settings)
     seen = {row.municipality: row for row in store.completeness(str(the_period))}
-    overdue = clock().date() > deadline
+    overdue = local_date(clock()) > deadline
     entries = []
     summary = {"expected": 0, "submitted": 0, "nil_return": 0, "missing": 0, "late": 0}
     for m in load_register().valid_in(the_period.year):
@@ -43,7 +46,7 @@ def completeness(
             status = "nil_return" if row.nil_return else "submitted"
             on_time = not row.first_late
         summary[status] += 1
-        if on_time is False:
+        if row is not None and row.first_late:
             summary["late"] += 1
         entries.append(
             {

@@ -10,8 +10,10 @@ from fastapi.responses import JSONResponse
 from aggregator.api.deps import ClockDep, Reader, Statistician, StoreDep, audit
 from aggregator.api.openapi import AUTHENTICATED, PERIOD_SCHEMA, Lock, LockList, errors
 from aggregator.api.submissions import _parse_period
+from aggregator.clock import local_date
 from aggregator.errors import Conflict, Unprocessable
 from aggregator.store import AlreadyLockedError, iso
+from schemas.periods import FIRST_PERIOD
 
 router = APIRouter(prefix="/api/v1", tags=["periods"], responses=AUTHENTICATED)
 
@@ -30,15 +32,27 @@ def lock_period(
     store: StoreDep,
     clock: ClockDep,
 ) -> JSONResponse:
-    """Lock ``period``; 409 when it is locked already, 422 for a period not yet started."""
+    """Lock ``period``; 409 when it is locked already, 422 for a period that has not ended.
+
+    A lock is final (there is no unlock), so a quarter still running cannot be locked.
+    """
     audit(request, "lock_period", period)
     the_period = _parse_period(period)
     now = clock()
-    if the_period.is_future(now.date()):
+    today = local_date(now)
+    if the_period.is_future(today):
         raise Unprocessable(
             f"{the_period} is nog niet begonnen en kan niet worden vergrendeld",
             f"{the_period} has not started and cannot be locked",
             code="period_in_future",
+        )
+    if not the_period.is_complete(today) or the_period < FIRST_PERIOD:
+        raise Unprocessable(
+            f"{the_period} is nog niet afgelopen (of ligt voor {FIRST_PERIOD}); een vergrendeling "
+            "is definitief, dus vergrendel een kwartaal na de termijn",
+            f"{the_period} has not ended (or lies before {FIRST_PERIOD}); a lock is final, so "
+            "lock a quarter after its deadline",
+            code="period_not_ended",
         )
     try:
         lock = store.lock_period(str(the_period), now, principal.token_id)

@@ -36,6 +36,7 @@ from aggregator.api.openapi import (
     submission_body,
 )
 from aggregator.auth import Principal
+from aggregator.clock import local_date
 from aggregator.config import Settings
 from aggregator.errors import (
     BadRequest,
@@ -170,7 +171,7 @@ def _accept(
         idempotency_key and store.replay_of(municipality, str(period), idempotency_key)
     ):
         raise locked_error(lock)  # before validation: nothing can be done about the data
-    result = validate_submission(table, period, municipality, nil_return, today=now.date())
+    result = validate_submission(table, period, municipality, nil_return, today=local_date(now))
     if not result.ok or result.submission is None:
         n = len(result.issues)
         shown = f" (de eerste {MAX_DETAILS} staan in details)" if n > MAX_DETAILS else ""
@@ -182,7 +183,7 @@ def _accept(
             code="invalid_submission",
         )
     submission = result.submission
-    late = now.date() > deadline_of(period, settings)
+    late = local_date(now) > deadline_of(period, settings)
     if dry_run:
         versions = store.list_submissions(municipality=municipality, period=str(period))
         receipt = {

@@ -219,3 +219,16 @@ def test_e2e_backup_while_serving_and_restore(tmp_path: Path) -> None:
         ).json()
         assert listed["submissions"] == [r.json()]
     assert os.path.exists(restored)
+
+
+def test_e2e_serve_on_a_busy_port_creates_nothing(tmp_path: Path) -> None:
+    import socket
+
+    with socket.socket() as busy:
+        busy.bind(("127.0.0.1", 0))
+        busy.listen()
+        port = busy.getsockname()[1]
+        db = tmp_path / "new.duckdb"
+        result = run("lekstat-server", "--db", str(db), "serve", "--port", str(port))
+    assert result.returncode == 3 and "cannot listen" in result.stderr
+    assert not db.exists() and not (tmp_path / "lekstat-admin-token.txt").exists()

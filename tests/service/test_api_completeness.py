@@ -34,7 +34,7 @@ def test_completeness_submitted_nil_and_missing_with_versions(service: Service) 
         "submitted": 1,
         "nil_return": 1,
         "missing": 340,
-        "late": 342,
+        "late": 2,
     }
     own, other = _status(payload, OWN), _status(payload, OTHER)
     assert (own["status"], own["versions"], own["on_time"]) == ("submitted", 2, False)
@@ -67,7 +67,9 @@ def test_completeness_on_time_before_the_deadline(tmp_path: Path) -> None:
         ).json()
     own = _status(payload, OWN)
     assert (own["on_time"], own["versions"]) == (True, 2)  # the first version was on time
-    assert payload["summary"]["late"] == 341  # every missing one is late now
+    assert payload["summary"]["late"] == 0  # the first version was on time; missing apart
+    assert payload["summary"]["missing"] == 341
+    assert _status(payload, "GM0014")["on_time"] is False  # missing after the deadline
 
 
 def test_completeness_a_zero_submission_counts_as_nil_return(service: Service) -> None:
@@ -108,3 +110,13 @@ def test_completeness_needs_a_valid_period(service: Service) -> None:
 def test_lock_a_future_period_is_refused(service: Service) -> None:
     r = service.client.post("/api/v1/periods/2027-Q2/lock", headers=service.headers("statistician"))
     assert r.status_code == 422 and r.json()["error"]["code"] == "period_in_future"
+
+
+def test_lock_a_running_quarter_is_refused(service: Service) -> None:
+    r = service.client.post("/api/v1/periods/2026-Q4/lock", headers=service.headers("statistician"))
+    assert r.status_code == 422 and r.json()["error"]["code"] == "period_not_ended"
+    early = service.client.post(
+        "/api/v1/periods/2023-Q4/lock", headers=service.headers("statistician")
+    )
+    assert early.status_code == 422
+    assert service.store.list_locks() == []

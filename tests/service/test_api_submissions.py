@@ -384,3 +384,28 @@ def test_submission_a_key_always_answers_with_its_original_receipt(service: Serv
     v3 = service.client.post("/api/v1/submissions", json=body(count=1), headers=back)
     assert v3.status_code == 201 and v3.json()["version"] == 3
     assert service.store.latest_rows(["2026-Q3"])["count"].tolist() == [1]
+
+
+def test_submission_dates_are_dutch_days(tmp_path: object) -> None:
+    # 23:30 UTC on 31 March is already 1 April in the Netherlands: 2026-Q2 has started.
+    import datetime as dt
+    from pathlib import Path
+
+    from fastapi.testclient import TestClient
+
+    from aggregator.app import create_app
+    from aggregator.config import Settings
+    from tests.service.conftest import add_tokens
+
+    app = create_app(
+        Settings(db_path=Path(str(tmp_path)) / "db.duckdb"),
+        clock=lambda: dt.datetime(2026, 3, 31, 23, 30),
+    )
+    tokens, _ = add_tokens(app.state.store)
+    with TestClient(app) as c:
+        r = c.post(
+            "/api/v1/submissions",
+            json=body(period="2026-Q2"),
+            headers={"Authorization": f"Bearer {tokens['own']}"},
+        )
+    assert r.status_code == 201, r.text
