@@ -124,9 +124,11 @@ def _install_error_handlers(app: FastAPI) -> None:
     @app.exception_handler(StarletteHTTPException)
     async def http_error(request: Request, exc: StarletteHTTPException) -> JSONResponse:
         codes = {404: "not_found", 405: "method_not_allowed"}
+        dutch = {404: "niet gevonden", 405: "deze methode is hier niet toegestaan"}
+        english = {404: "not found", 405: "this method is not allowed here"}
         error = ApiError(
-            "niet gevonden" if exc.status_code == 404 else str(exc.detail),
-            "not found" if exc.status_code == 404 else str(exc.detail),
+            dutch.get(exc.status_code, str(exc.detail)),
+            english.get(exc.status_code, str(exc.detail)),
             code=codes.get(exc.status_code, "http_error"),
             headers=dict(exc.headers or {}),
         )

@@ -6,9 +6,9 @@ from typing import Any
 
 from fastapi import APIRouter, Query
 
-from aggregator.api.deps import ClockDep, Reader, SettingsDep, StoreDep
+from aggregator.api.deps import ClockDep, Reader, SettingsDep, StoreDep, parse_period
 from aggregator.api.openapi import AUTHENTICATED, PERIOD_SCHEMA
-from aggregator.api.submissions import _parse_period, deadline_of
+from aggregator.api.submissions import deadline_of
 from aggregator.clock import local_date
 from aggregator.store import iso
 from schemas.municipalities import load_register
@@ -31,7 +31,7 @@ def completeness(
     missing after it, ``null`` before it). In the summary, ``late`` counts the municipalities
     that reported after the deadline; the missing ones are counted apart.
     """
-    the_period = _parse_period(period)
+    the_period = parse_period(period)
     deadline = deadline_of(the_period, settings)
     seen = {row.municipality: row for row in store.completeness(str(the_period))}
     overdue = local_date(clock()) > deadline

@@ -11,8 +11,13 @@ from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 
 from aggregator.auth import Principal, authenticate
 from aggregator.config import Settings
-from aggregator.errors import Unauthenticated, forbidden
+from aggregator.errors import Unauthenticated, Unprocessable, forbidden
 from aggregator.store import Store
+from schemas.issues import short_value
+from schemas.periods import Period, PeriodError
+
+#: A period parameter longer than this is not one (and is not quoted back in full).
+_MAX_PERIOD_TEXT = 40
 
 _bearer = HTTPBearer(auto_error=False, description="A lekstat token: `lks_<id>_<secret>`")
 
@@ -95,3 +100,25 @@ def audit(request: Request, action: str, target: str = "", detail: str = "") -> 
     request.state.audit_action = action
     request.state.audit_target = target
     request.state.audit_detail = detail
+
+
+def parse_period(text: str | None) -> Period:
+    """A period parameter, or 422 that says the right form (and never quotes a huge value)."""
+    if not text:
+        raise Unprocessable(
+            "geef de periode op, bijvoorbeeld ?period=2026-Q1",
+            "give the period, for example ?period=2026-Q1",
+            code="missing_period",
+        )
+    if len(text) > _MAX_PERIOD_TEXT:
+        # Not a period, and not something to quote back in full.
+        shown = short_value(text, 20)
+        raise Unprocessable(
+            f"'{shown}' is geen geldig kwartaal: schrijf het als JJJJ-Qn, bijvoorbeeld 2026-Q1",
+            f"'{shown}' is not a valid quarter: write it as YYYY-Qn, for example 2026-Q1",
+            code="bad_period",
+        )
+    try:
+        return Period.parse(text)
+    except PeriodError as exc:
+        raise Unprocessable(exc.message_nl, exc.message_en, code="bad_period") from None

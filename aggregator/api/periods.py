@@ -7,9 +7,8 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Path, Request
 from fastapi.responses import JSONResponse
 
-from aggregator.api.deps import ClockDep, Reader, Statistician, StoreDep, audit
+from aggregator.api.deps import ClockDep, Reader, Statistician, StoreDep, audit, parse_period
 from aggregator.api.openapi import AUTHENTICATED, PERIOD_SCHEMA, Lock, LockList, errors
-from aggregator.api.submissions import _parse_period
 from aggregator.clock import local_date
 from aggregator.errors import Conflict, Unprocessable
 from aggregator.store import AlreadyLockedError, iso
@@ -37,7 +36,7 @@ def lock_period(
     A lock is final (there is no unlock), so a quarter still running cannot be locked.
     """
     audit(request, "lock_period", period)
-    the_period = _parse_period(period)
+    the_period = parse_period(period)
     now = clock()
     today = local_date(now)
     if the_period.is_future(today):

@@ -52,14 +52,18 @@ async def post_release(
     try:
         plan = parse_plan(body.plan) if body.plan is not None else DEFAULT_PLAN
     except PlanError as exc:
-        raise Unprocessable(str(exc), str(exc), code="invalid_plan") from None
+        raise Unprocessable(
+            f"het publicatieplan is ongeldig: {exc}", str(exc), code="invalid_plan"
+        ) from None
     release_request = ReleaseRequest(body.year, body.rho, body.quarter, plan)
     try:
         release = await run_in_threadpool(
             create_release, store, release_request, created_by=principal.token_id, now=clock()
         )
     except (PlanError, PrivacyError) as exc:
-        raise Unprocessable(str(exc), str(exc), code="invalid_plan") from None
+        raise Unprocessable(
+            f"het publicatieplan is ongeldig: {exc}", str(exc), code="invalid_plan"
+        ) from None
     except ReleaseError as exc:
         cls = Conflict if exc.code in ("budget_exceeded", "no_budget") else Unprocessable
         raise cls(exc.message_nl, exc.message_en, code=exc.code) from None

@@ -22,6 +22,7 @@ from aggregator.api.deps import (
     StoreDep,
     SubmissionReader,
     audit,
+    parse_period,
 )
 from aggregator.api.openapi import (
     AUTHENTICATED,
@@ -48,8 +49,7 @@ from aggregator.errors import (
     UnsupportedMediaType,
 )
 from aggregator.store import IdempotencyConflictError, PeriodLock, PeriodLockedError, Store, iso
-from schemas.issues import short_value
-from schemas.periods import Period, PeriodError
+from schemas.periods import Period
 from schemas.reading import RawTable, from_records, read_csv
 from schemas.validation import validate_submission
 
@@ -57,8 +57,6 @@ router = APIRouter(prefix="/api/v1", tags=["submissions"], responses=AUTHENTICAT
 
 #: At most this many issue records are returned; the message gives the total.
 MAX_DETAILS = 1000
-#: A period is written in a handful of characters ("2026-Q1", "2026 kwartaal 1").
-_MAX_PERIOD_TEXT = 40
 
 
 def deadline_of(period: Period, settings: Settings) -> dt.date:
@@ -77,27 +75,6 @@ def locked_error(lock: PeriodLock) -> Conflict:
         [lock.to_dict()],
         code="period_locked",
     )
-
-
-def _parse_period(text: str | None) -> Period:
-    if not text:
-        raise Unprocessable(
-            "geef de periode op, bijvoorbeeld ?period=2026-Q1",
-            "give the period, for example ?period=2026-Q1",
-            code="missing_period",
-        )
-    if len(text) > _MAX_PERIOD_TEXT:
-        # Not a period, and not something to quote back in full.
-        shown = short_value(text, 20)
-        raise Unprocessable(
-            f"'{shown}' is geen geldig kwartaal: schrijf het als JJJJ-Qn, bijvoorbeeld 2026-Q1",
-            f"'{shown}' is not a valid quarter: write it as YYYY-Qn, for example 2026-Q1",
-            code="bad_period",
-        )
-    try:
-        return Period.parse(text)
-    except PeriodError as exc:
-        raise Unprocessable(exc.message_nl, exc.message_en, code="bad_period") from None
 
 
 def _json_body(raw: bytes, settings: Settings) -> tuple[str | None, str | None, bool, RawTable]:
@@ -300,7 +277,7 @@ async def submit(
         table = await run_in_threadpool(read_csv, raw)
         if len(table.frame) > settings.max_rows:
             raise _too_many_rows(len(table.frame), settings)
-    the_period = _parse_period(period)
+    the_period = parse_period(period)
     audit(request, "dry_run" if dry_run else "submit", f"{principal.municipality} {the_period}")
     receipt, status, replay = await run_in_threadpool(
         lambda: _accept(
@@ -335,7 +312,7 @@ def list_submissions(
     period: str | None = Query(None, json_schema_extra=PERIOD_SCHEMA),
 ) -> dict[str, Any]:
     """A municipality's own versions (receipts); for a statistician every version's metadata."""
-    the_period = str(_parse_period(period)) if period is not None else None
+    the_period = str(parse_period(period)) if period is not None else None
     if principal.role == "municipality":
         records = store.list_submissions(municipality=principal.municipality, period=the_period)
         return {"submissions": [r.receipt() for r in records]}

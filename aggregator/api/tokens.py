@@ -107,7 +107,9 @@ def create_token(
     try:
         token, record = new_token(body.role, municipality, body.label, clock())
     except TokenError as exc:
-        raise Unprocessable(str(exc), str(exc), code="invalid_token_request") from None
+        raise Unprocessable(
+            f"dit token kan niet worden gemaakt: {exc}", str(exc), code="invalid_token_request"
+        ) from None
     store.add_token(record)
     audit(request, "create_token", f"{record.role} {record.municipality or ''}".strip(), record.id)
     return JSONResponse({**token_public(record), "token": token}, status_code=201)
