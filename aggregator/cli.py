@@ -320,6 +320,7 @@ def cmd_budget_set(args: argparse.Namespace, ctx: Context) -> int:
     """Set a data year's total privacy budget (zCDP rho); never below what is spent."""
     from aggregator.release import budget_view
 
+    before = ctx.store().get_budget(args.year).total_rho
     try:
         budget = ctx.store().set_budget(args.year, args.rho, ctx.clock(), "operator")
     except BudgetError as exc:
@@ -328,6 +329,8 @@ def cmd_budget_set(args: argparse.Namespace, ctx: Context) -> int:
         ) from None
     ctx.operator_audit("set_budget", str(args.year), detail=f"rho={args.rho:g}")
     view = budget_view(budget)
+    if before is not None and before != args.rho:
+        ctx.print(f"the budget of {args.year} was rho = {before:g}")
     ctx.print(
         f"budget {args.year}: rho = {view['total_rho']:g} "
         f"(epsilon = {view['total_epsilon']:.3g} at delta = {view['delta']:g}); "
@@ -343,6 +346,9 @@ def cmd_budget_show(args: argparse.Namespace, ctx: Context) -> int:
 
     store = ctx.store()
     budgets = [store.get_budget(args.year)] if args.year else store.list_budgets()
+    if args.year and budgets[0].total_rho is None and not budgets[0].ledger:
+        ctx.print(f"no budget set for {args.year} (lekstat-server budget set {args.year} --rho R)")
+        return EXIT_OK
     rows = []
     for b in budgets:
         v = budget_view(b)

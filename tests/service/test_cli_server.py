@@ -199,3 +199,14 @@ def test_cli_server_command_without_the_server_part_says_what_to_install() -> No
     result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
     assert result.returncode == 3
     assert "pip install 'lekstat[server]'" in result.stderr and "Traceback" not in result.stderr
+
+
+def test_cli_budget_show_and_change_say_what_they_found(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    db = tmp_path / "x.duckdb"
+    assert _run(db, "budget", "show", "2030") == 0
+    assert "no budget set for 2030" in capsys.readouterr().out
+    assert _run(db, "budget", "set", "2030", "--rho", "1") == 0
+    assert _run(db, "budget", "set", "2030", "--rho", "2") == 0
+    assert "was rho = 1" in capsys.readouterr().out
