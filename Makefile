@@ -14,7 +14,7 @@ PYTEST_ARGS ?=
 help:
 	@echo "make run    start the lekstat service on ./lekstat.duckdb (http://$(HOST):$(PORT))"
 	@echo "make test   run the whole test suite"
-	@echo "make demo   the whole story on synthetic data, in a temporary folder"
+	@echo "make demo   the whole story on synthetic data, written to ./demo-output"
 	@echo "make lint   ruff check, ruff format --check, mypy"
 	@echo "make bench  run the benchmarks and print their figures"
 

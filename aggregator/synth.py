@@ -72,6 +72,7 @@ import numpy as np
 import numpy.typing as npt
 import pandas as pd
 
+from aggregator.counting import ROW_COLUMNS
 from schemas.municipalities import Register, load_register
 from schemas.periods import FIRST_PERIOD, Period
 from schemas.taxonomy import Taxonomy, load_taxonomy
@@ -100,16 +101,7 @@ BoolArray = npt.NDArray[np.bool_]
 BIG_FOUR = ("GM0363", "GM0599", "GM0518", "GM0344")
 
 #: The columns of :meth:`SyntheticData.truth_rows`: the shape the release engine reads.
-TRUTH_COLUMNS = (
-    "municipality",
-    "period",
-    "function_type",
-    "data_category",
-    "stage",
-    "employment_type",
-    "motive",
-    "count",
-)
+TRUTH_COLUMNS = ROW_COLUMNS
 
 #: Function types of incidents: the fields with access to data criminals want, and front desks
 #: with broad read access, dominate.

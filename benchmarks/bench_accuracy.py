@@ -18,8 +18,6 @@ from __future__ import annotations
 
 import argparse
 import math
-import os
-import platform
 import sys
 import time
 from pathlib import Path
@@ -27,6 +25,8 @@ from pathlib import Path
 import numpy as np
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+
+from benchlib import machine
 
 from aggregator import engine, privacy
 from schemas.tables import DEFAULT_PLAN
@@ -87,15 +87,6 @@ def run(rho: float, truths: int, reps: int) -> dict[str, dict[str, float]]:
     return out
 
 
-def _ram() -> str:
-    try:
-        with open("/proc/meminfo", encoding="ascii") as f:
-            kib = int(f.readline().split()[1])
-        return f"{kib / 2**20:.1f} GiB"
-    except (OSError, ValueError, IndexError):
-        return "unknown"
-
-
 def main() -> None:
     """Print the figures."""
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
@@ -104,7 +95,7 @@ def main() -> None:
     parser.add_argument("--rhos", type=float, nargs="+", default=list(RHOS), help="ρ values")
     args = parser.parse_args()
     print(f"date: {time.strftime('%Y-%m-%d %H:%M %Z')}")
-    print(f"machine: {' '.join(platform.uname())}; {os.cpu_count()} CPUs; RAM {_ram()}")
+    print(f"machine: {machine()}")
     print(f"truths: {args.truths} × releases: {args.reps} per ρ; plan: default (8 tables)")
     start = time.time()
     for rho in args.rhos:

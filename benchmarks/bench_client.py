@@ -48,6 +48,8 @@ import numpy as np
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
+from benchlib import machine, peak_rss_mib, rss_mib
+
 from client.files import DATA_SHEET, dropdown_value, excel_template, read_table
 from schemas.reading import canonical_columns
 from schemas.taxonomy import load_taxonomy
@@ -99,30 +101,6 @@ def write_xlsx(path: Path, rows: int) -> None:
 # -- measuring (in a fresh process per file) ---------------------------------------------------
 
 
-def _status_mib(field: str) -> float:
-    """A memory figure of this process from ``/proc/self/status`` (``VmHWM``, ``VmRSS``)."""
-    with open("/proc/self/status", encoding="ascii") as f:
-        for line in f:
-            if line.startswith(field + ":"):
-                return int(line.split()[1]) / 1024  # kB
-    raise RuntimeError(f"no {field} in /proc/self/status")
-
-
-def _peak_rss_mib() -> float:
-    """The process's peak RSS: the kernel's high-water mark of its address space.
-
-    Not ``resource.getrusage(RUSAGE_SELF).ru_maxrss``: Linux carries that across ``execve``, so
-    a fresh interpreter started by this (larger) process reports the parent's peak (a child
-    whose own peak was 118 MiB reported 148). ``VmHWM`` belongs to the new address space.
-    """
-    return _status_mib("VmHWM")
-
-
-def _rss_mib() -> float:
-    """The process's resident set size now."""
-    return _status_mib("VmRSS")
-
-
 def _once(path: str) -> tuple[float, float, int, int]:
     start = time.perf_counter()
     table = read_table(path)
@@ -136,7 +114,7 @@ def _once(path: str) -> tuple[float, float, int, int]:
 def measure(path: str, runs: int, mode: str) -> dict[str, Any]:
     """One file: timings and peak RSS (``mode="time"``), or the tracemalloc peak of one run."""
     load_taxonomy()  # loaded once per process, as in the command line
-    out: dict[str, Any] = {"rss_before_mib": _rss_mib()}
+    out: dict[str, Any] = {"rss_before_mib": rss_mib()}
     if mode == "profile":
         profile = cProfile.Profile()
         profile.enable()
@@ -158,7 +136,7 @@ def measure(path: str, runs: int, mode: str) -> dict[str, Any]:
     out["read_s"] = [r[0] for r in later]
     out["total_s"] = [r[1] for r in later]
     out["issues"], out["duplicates"] = first[2], first[3]
-    out["peak_rss_mib"] = _peak_rss_mib()
+    out["peak_rss_mib"] = peak_rss_mib()
     return out
 
 
@@ -171,15 +149,6 @@ def _child(path: Path, runs: int, mode: str) -> dict[str, Any]:
     if result.returncode != 0:
         raise RuntimeError(f"measuring {path} failed:\n{result.stderr}")
     return dict(json.loads(result.stdout.strip().splitlines()[-1]))
-
-
-def _ram() -> str:
-    try:
-        with open("/proc/meminfo", encoding="ascii") as f:
-            kib = int(f.readline().split()[1])
-        return f"{kib / 2**20:.1f} GiB"
-    except (OSError, ValueError, IndexError):
-        return "unknown"
 
 
 def main() -> int:
@@ -200,7 +169,7 @@ def main() -> int:
         print(json.dumps(measure(job["path"], job["runs"], job["mode"])))
         return 0
     print(f"date: {time.strftime('%Y-%m-%d %H:%M %Z')}")
-    print(f"machine: {' '.join(platform.uname())}; {os.cpu_count()} CPUs; RAM {_ram()}")
+    print(f"machine: {machine()}")
     print(f"Python {platform.python_version()}; period {PERIOD}, municipality {MUNICIPALITY}")
     print(f"load average at the start: {' '.join(f'{x:.1f}' for x in os.getloadavg())}")
     started = time.perf_counter()

@@ -47,6 +47,8 @@ from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
+from benchlib import machine, peak_rss_mib, rss_mib
+
 from aggregator import engine
 from aggregator.release import ReleaseRequest, create_release
 from aggregator.store import Store
@@ -170,30 +172,6 @@ def build(directory: Path, sizes: list[int]) -> list[dict[str, Any]]:
 # -- measuring (in a fresh process per database) ---------------------------------------------
 
 
-def _status_mib(field: str) -> float:
-    """A memory figure of this process from ``/proc/self/status`` (``VmHWM``, ``VmRSS``)."""
-    with open("/proc/self/status", encoding="ascii") as f:
-        for line in f:
-            if line.startswith(field + ":"):
-                return int(line.split()[1]) / 1024  # kB
-    raise RuntimeError(f"no {field} in /proc/self/status")
-
-
-def _peak_rss_mib() -> float:
-    """The process's peak RSS: the kernel's high-water mark of its address space.
-
-    Not ``resource.getrusage(RUSAGE_SELF).ru_maxrss``: Linux carries that across ``execve``, so
-    a fresh interpreter started by this (larger) process reports the parent's peak (a child
-    whose own peak was 118 MiB reported 148). ``VmHWM`` belongs to the new address space.
-    """
-    return _status_mib("VmHWM")
-
-
-def _rss_mib() -> float:
-    """The process's resident set size now."""
-    return _status_mib("VmRSS")
-
-
 def _release(store: Store, year: int, n: int) -> dict[str, Any]:
     now = dt.datetime(year + 1, 3, 1, 12, n % 60, tzinfo=UTC)
     return create_release(store, ReleaseRequest(year, RHO), created_by="bench", now=now)
@@ -225,7 +203,7 @@ def measure(path: str, year: int, runs: int, mode: str) -> dict[str, Any]:
     try:
         store.set_budget(year, 1e6, dt.datetime(year + 1, 1, 1, tzinfo=UTC), "bench")
         periods = [str(Period(year, q)) for q in (1, 2, 3, 4)]
-        out["rss_before_mib"] = _rss_mib()
+        out["rss_before_mib"] = rss_mib()
         if mode == "tracemalloc":
             tracemalloc.start()
             _release(store, year, 0)
@@ -254,7 +232,7 @@ def measure(path: str, year: int, runs: int, mode: str) -> dict[str, Any]:
         out["query_s"] = _timed(runs, lambda i: store.latest_rows(periods))
         out["latest_rows"] = len(store.latest_rows(periods))
         out["coverage"] = meta["coverage"]
-        out["peak_rss_end_mib"] = _peak_rss_mib()
+        out["peak_rss_end_mib"] = peak_rss_mib()
     finally:
         store.close()
     return out
@@ -280,15 +258,6 @@ def _child(
     return dict(json.loads(result.stdout.strip().splitlines()[-1]))
 
 
-def _ram() -> str:
-    try:
-        with open("/proc/meminfo", encoding="ascii") as f:
-            kib = int(f.readline().split()[1])
-        return f"{kib / 2**20:.1f} GiB"
-    except (OSError, ValueError, IndexError):
-        return "unknown"
-
-
 def _spread(values: list[float]) -> str:
     return f"{statistics.median(values):.2f} ({min(values):.2f}–{max(values):.2f})"
 
@@ -308,7 +277,7 @@ def main() -> int:
         return 0
     sizes = sorted({1, 5, 20} if args.full else {int(x) for x in args.years.split(",")})
     print(f"date: {time.strftime('%Y-%m-%d %H:%M %Z')}")
-    print(f"machine: {' '.join(platform.uname())}; {os.cpu_count()} CPUs; RAM {_ram()}")
+    print(f"machine: {machine()}")
     print(
         f"Python {platform.python_version()}; synthetic data seed {SEED}, default config; "
         f"release: default plan, ρ = {RHO}, the latest year of each database; "

@@ -12,6 +12,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
+from aggregator.counting import ROW_COLUMNS
 from schemas.municipalities import load_register
 from schemas.taxonomy import load_taxonomy
 
@@ -80,15 +81,7 @@ def rows(
     events = incidents(seed, year=year, count=count)
     if quarter is not None:
         events = events[events["period"] == f"{year}-Q{quarter}"]
-    keys = [
-        "municipality",
-        "period",
-        "function_type",
-        "data_category",
-        "stage",
-        "employment_type",
-        "motive",
-    ]
+    keys = [c for c in ROW_COLUMNS if c != "count"]
     out = events.groupby(keys, as_index=False).size().rename(columns={"size": "count"})
     out["count"] = out["count"].astype(np.int64)
     return out
