@@ -250,9 +250,9 @@ def run_demo(
     print("\nWritten:", file=stream)
     for what, path in written.items():
         print(f"  {what:<20} {path}", file=stream)
+    command = Path(sys.executable).parent / "lekstat-server"
     print(
-        f"\nThe server has stopped. Look around with: LEKSTAT_DB={db} lekstat-server release list",
-        file=stream,
+        f"\nThe server has stopped. Look around with: {command} --db {db} release list", file=stream
     )
     return {"paths": written, "timings": t.steps, "total_seconds": total, "release_id": release_id}
 
