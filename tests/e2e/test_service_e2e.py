@@ -151,7 +151,7 @@ def test_e2e_onboarding_tokens_for_all_municipalities(tmp_path: Path) -> None:
     )
     assert again.returncode == 1 and "exists" in again.stderr
     listing = run("lekstat-server", "--db", str(db), "token", "list").stdout
-    assert "GM0363" in listing and rows[0]["token"].split("_")[2] not in listing
+    assert "GM0363" in listing and rows[0]["token"].split("_", 2)[2] not in listing
     with running_server(db) as server:
         token = next(r["token"] for r in rows if r["municipality"] == "GM0518")
         me = httpx.get(

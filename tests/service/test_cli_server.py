@@ -58,7 +58,7 @@ def test_cli_token_create_prints_the_token_alone_on_the_last_line(
     with Store(db) as store:
         record = store.list_tokens()[-1]
         assert (record.role, record.municipality, record.label) == ("municipality", "GM0363", "Jan")
-        assert last.split("_")[2] not in record.hash
+        assert last.split("_", 2)[2] not in record.hash
 
 
 @pytest.mark.parametrize(
