@@ -594,13 +594,16 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
-def run(argv: Sequence[str], ctx: Context) -> int:
-    """Parse and run one command in ``ctx``; never raises at the user."""
-    parser = build_parser()
+def _parse(argv: Sequence[str]) -> argparse.Namespace | int:
+    """The parsed command line, or the exit code when argparse has printed usage or help."""
     try:
-        args = parser.parse_args(list(argv))
-    except SystemExit as exc:  # argparse has printed the usage
+        return build_parser().parse_args(list(argv))
+    except SystemExit as exc:
         return int(exc.code or 0)
+
+
+def execute(args: argparse.Namespace, ctx: Context) -> int:
+    """Run a parsed command in ``ctx``; refusals become a message and an exit code."""
     ctx.may_create = args.command in CREATES_DATABASE
     try:
         return int(args.handler(args, ctx))
@@ -614,20 +617,30 @@ def run(argv: Sequence[str], ctx: Context) -> int:
         return EXIT_FAILURE
 
 
+def run(argv: Sequence[str], ctx: Context) -> int:
+    """Parse and run one command in ``ctx``; never raises at the user."""
+    args = _parse(argv)
+    return args if isinstance(args, int) else execute(args, ctx)
+
+
 def run_captured(
     argv: list[str], cwd: str, store: Store, clock: Callable[[], dt.datetime] = utcnow
 ) -> tuple[int, str, str]:
-    """Run a forwarded command inside the server, on its store and clock; capture the output."""
+    """Run a forwarded command inside the server, on its store and clock; capture the output.
+
+    The command's ``--db`` is ignored: the server's own store is the database.
+    """
     out, err = io.StringIO(), io.StringIO()
     ctx = Context(db_path=store.path, cwd=Path(cwd), out=out, err=err, clock=clock, _store=store)
     try:
-        args = build_parser().parse_args(argv)
-        if args.command in LOCAL_ONLY:
+        args = _parse(argv)
+        if isinstance(args, int):
+            code = args
+        elif args.command in LOCAL_ONLY:
             print(f"lekstat-server: '{args.command}' cannot run while the server runs", file=err)
-            return EXIT_REFUSED, out.getvalue(), err.getvalue()
-        code = run(argv, ctx)
-    except SystemExit as exc:
-        code = int(exc.code or 0)
+            code = EXIT_REFUSED
+        else:
+            code = execute(args, ctx)
     except Exception:
         print(
             f"lekstat-server: the command failed in the server: {traceback.format_exc(limit=1)}",
@@ -643,24 +656,24 @@ def main(argv: Sequence[str] | None = None) -> int:
     # Everything lekstat-server writes — the database, its WAL, backups, token files — holds
     # raw counts or secrets: readable by the owner only.
     os.umask(0o077)
-    settings = Settings.from_env()
-    db_arg = _db_argument(args_list)
-    db_path = Path(db_arg) if db_arg else settings.db_path
+    args = _parse(args_list)
+    if isinstance(args, int):
+        return args
+    db_path = Path(args.db) if args.db else Settings.from_env().db_path
     ctx = Context(db_path=db_path, cwd=Path.cwd(), out=sys.stdout, err=sys.stderr)
     try:
-        return run(args_list, ctx)
+        return execute(args, ctx)
     except DatabaseLocked:
-        parsed = build_parser().parse_args(args_list)
         try:
             sock = socket_path(db_path)
-            if parsed.command in LOCAL_ONLY or not sock.exists():
+            if args.command in LOCAL_ONLY or not sock.exists():
                 print(
                     f"lekstat-server: {db_path} is in use by another process"
                     + ("" if sock.exists() else " (and it has no operator socket)"),
                     file=sys.stderr,
                 )
                 return EXIT_FAILURE
-            code, out, err = forward(sock, _without_db(args_list))
+            code, out, err = forward(sock, args_list)
         except (OperatorError, OSError) as exc:
             print(f"lekstat-server: cannot reach the running server: {exc}", file=sys.stderr)
             return EXIT_FAILURE
@@ -670,30 +683,6 @@ def main(argv: Sequence[str] | None = None) -> int:
     finally:
         if ctx._store is not None:
             ctx._store.close()
-
-
-def _db_argument(argv: list[str]) -> str | None:
-    for i, arg in enumerate(argv):
-        if arg == "--db" and i + 1 < len(argv):
-            return argv[i + 1]
-        if arg.startswith("--db="):
-            return arg.split("=", 1)[1]
-    return None
-
-
-def _without_db(argv: list[str]) -> list[str]:
-    out, skip = [], False
-    for arg in argv:
-        if skip:
-            skip = False
-            continue
-        if arg == "--db":
-            skip = True
-            continue
-        if arg.startswith("--db="):
-            continue
-        out.append(arg)
-    return out
 
 
 if __name__ == "__main__":
