@@ -131,7 +131,7 @@ class Guard:
             state["answered"] = True
 
         try:
-            await self._check_rate(headers, client)
+            await self._check_rate(scope, headers, client)
             self._check_length(headers)
         except ApiError as exc:
             await answer(exc)
@@ -183,7 +183,7 @@ class Guard:
 
         return limited_receive
 
-    async def _check_rate(self, headers: dict[bytes, bytes], client: str) -> None:
+    async def _check_rate(self, scope: Scope, headers: dict[bytes, bytes], client: str) -> None:
         # The bucket is the token's only when the token is valid: a bucket chosen by the id a
         # request merely claims would give an outsider a fresh bucket per invented id, and let
         # anyone who knows a token's id (it is not secret) use up its holder's bucket.
@@ -192,6 +192,8 @@ class Guard:
         if match is not None:
             token = match.group(1).decode("ascii", errors="replace")
             principal = await anyio.to_thread.run_sync(authenticate, self.store, token)
+            # The endpoint's authentication reuses this answer instead of asking the store again.
+            scope.setdefault("state", {})["authenticated"] = (token, principal)
         key = "t:" + principal.token_id if principal is not None else client
         wait = self.limiter.take(key)
         if wait > 0:
