@@ -20,8 +20,14 @@ from typing import IO, TYPE_CHECKING, Any, Literal
 
 import pandas as pd
 
-from schemas.issues import Issue
-from schemas.reading import RawTable, canonical_columns, from_rows, read_csv
+from schemas.reading import (
+    RawTable,
+    canonical_columns,
+    file_issue,
+    from_rows,
+    read_csv,
+    unreadable,
+)
 from schemas.safe_cells import neutralise
 from schemas.taxonomy import Code, Lang, Taxonomy, load_taxonomy
 from schemas.validation import MAX_COUNT
@@ -197,11 +203,7 @@ def cell_text(value: object) -> str:
 
 
 def _unreadable(taxonomy: Taxonomy, code: str, nl: str, en: str) -> RawTable:
-    frame = pd.DataFrame(
-        {c: pd.Series([], dtype=object) for c in canonical_columns(taxonomy)},
-        index=pd.Index([], name="row", dtype="int64"),
-    )
-    return RawTable(frame, [Issue(None, None, "", code, nl, en)], readable=False)
+    return unreadable(taxonomy, file_issue(code, nl, en))
 
 
 def _not_a_workbook(taxonomy: Taxonomy) -> RawTable:

@@ -203,7 +203,8 @@ def _empty_frame(taxonomy: Taxonomy) -> pd.DataFrame:
     )
 
 
-def _file_issue(code: str, nl: str, en: str, value: str = "") -> Issue:
+def file_issue(code: str, nl: str, en: str, value: str = "") -> Issue:
+    """An issue about the whole file (no row or column)."""
     return Issue(None, None, value, code, nl, en)
 
 
@@ -215,7 +216,7 @@ def decode(data: bytes) -> tuple[str | None, Issue | None]:
         except UnicodeDecodeError:
             pass
     elif data.startswith(b"PK\x03\x04"):
-        return None, _file_issue(
+        return None, file_issue(
             "not_csv",
             "dit is geen CSV-bestand maar een Excel- of zip-bestand; gebruik een .xlsx-bestand "
             "als Excel-bestand of sla het op als CSV",
@@ -223,7 +224,7 @@ def decode(data: bytes) -> tuple[str | None, Issue | None]:
             "it as CSV",
         )
     elif _looks_like_utf16(data[:65536]):
-        return None, _file_issue(
+        return None, file_issue(
             "encoding",
             "het bestand is opgeslagen als UTF-16 ('Unicode-tekst'); kies in Excel 'Opslaan als' "
             "→ 'CSV UTF-8 (door komma's gescheiden)'",
@@ -231,7 +232,7 @@ def decode(data: bytes) -> tuple[str | None, Issue | None]:
             "'CSV UTF-8 (comma delimited)'",
         )
     elif b"\x00" in data[:65536]:
-        return None, _file_issue(
+        return None, file_issue(
             "binary",
             "dit is geen tekstbestand (het bevat binaire gegevens); sla het op als CSV UTF-8",
             "this is not a text file (it contains binary data); save it as CSV UTF-8",
@@ -240,14 +241,14 @@ def decode(data: bytes) -> tuple[str | None, Issue | None]:
         try:
             return data.decode("utf-8-sig"), None
         except UnicodeDecodeError as exc:
-            return None, _file_issue(
+            return None, file_issue(
                 "encoding",
                 f"het bestand is niet in UTF-8 opgeslagen (byte {exc.start + 1}); kies in Excel "
                 "'Opslaan als' → 'CSV UTF-8 (door komma's gescheiden)'",
                 f"the file is not saved as UTF-8 (byte {exc.start + 1}); in Excel choose "
                 "'Save as' → 'CSV UTF-8 (comma delimited)'",
             )
-    return None, _file_issue(
+    return None, file_issue(
         "encoding",
         "het bestand kan niet worden gelezen als tekst; sla het op als CSV UTF-8",
         "the file cannot be read as text; save it as CSV UTF-8",
@@ -273,7 +274,8 @@ def sniff_separator(text: str) -> str:
     return best if counts[best] else ","
 
 
-def _unreadable(taxonomy: Taxonomy, issue: Issue) -> RawTable:
+def unreadable(taxonomy: Taxonomy, issue: Issue) -> RawTable:
+    """A file that cannot be read as a table: no rows, one issue for the whole file."""
     return RawTable(_empty_frame(taxonomy), [issue], readable=False)
 
 
@@ -295,13 +297,13 @@ def read_csv(data: bytes | str, taxonomy: Taxonomy | None = None) -> RawTable:
         text, problem = decode(data)
         if problem is not None or text is None:
             assert problem is not None
-            return _unreadable(taxonomy, problem)
+            return unreadable(taxonomy, problem)
     else:
         text = data.removeprefix("\ufeff")
     if "\x00" in text:
-        return _unreadable(
+        return unreadable(
             taxonomy,
-            _file_issue(
+            file_issue(
                 "binary",
                 "het bestand bevat een NUL-teken; sla het op als CSV UTF-8",
                 "the file contains a NUL character; save it as CSV UTF-8",
@@ -315,19 +317,19 @@ def read_csv(data: bytes | str, taxonomy: Taxonomy | None = None) -> RawTable:
     try:
         for number, record in enumerate(reader, start=1):
             if any(len(cell) > MAX_CELL for cell in record):
-                return _unreadable(taxonomy, _too_long(number))
+                return unreadable(taxonomy, _too_long(number))
             width = _width(record)
             if width > MAX_COLUMNS:
                 if not any(any(c.strip() for c in r) for _, r in records):
                     records.append((number, record))
                     break  # the header: from_rows reports it
-                return _unreadable(taxonomy, _too_many_columns(number, width, taxonomy))
+                return unreadable(taxonomy, _too_many_columns(number, width, taxonomy))
             records.append((number, record))
     except csv.Error as exc:
         line = number + 1
         if "field larger" in str(exc):
-            return _unreadable(taxonomy, _too_long(line))
-        return _unreadable(
+            return unreadable(taxonomy, _too_long(line))
+        return unreadable(
             taxonomy,
             Issue(
                 line,
@@ -340,9 +342,9 @@ def read_csv(data: bytes | str, taxonomy: Taxonomy | None = None) -> RawTable:
         )
     body = [(n, r) for n, r in records if any(c.strip() for c in r)]
     if not body:
-        return _unreadable(
+        return unreadable(
             taxonomy,
-            _file_issue(
+            file_issue(
                 "empty_file",
                 "het bestand is leeg: er is geen kopregel met kolomnamen",
                 "the file is empty: there is no header row with column names",
