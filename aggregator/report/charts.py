@@ -89,12 +89,6 @@ def series_colours(n: int) -> tuple[str, ...]:
     return tuple(SERIES[first + round(i * span / (n - 1))] for i in range(n))
 
 
-def height_of(svg: str) -> float:
-    """The height of a chart made here, in points (its viewBox)."""
-    found = re.search(r'viewBox="0 0 [\d.]+ ([\d.]+)"', svg)
-    return float(found.group(1)) if found else 0.0
-
-
 def text_width(text: str, size: float, bold: bool = False) -> float:
     """The width of ``text`` in points at ``size`` points."""
     total = 0
