@@ -23,7 +23,8 @@ from client.errors import (
     ResponseError,
     ServerError,
 )
-from client.files import excel_template, read_table, write_csv, write_template
+from client.files import excel_template, read_table, write_template
+from schemas.safe_cells import write_csv
 
 __all__ = [
     "DEFAULT_URL",

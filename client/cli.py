@@ -45,9 +45,10 @@ from client.errors import (
     InvalidDataError,
     LekstatError,
 )
-from client.files import TemplateFormat, write_csv, write_template
+from client.files import TemplateFormat, write_template
 from client.i18n import LANGS, Lang, pick, resolve_lang
 from schemas.periods import Period, PeriodError
+from schemas.safe_cells import write_csv
 
 EPILOG = {
     "nl": """afsluitcodes:

@@ -8,7 +8,6 @@ cell that starts with ``=``, ``+``, ``-`` or ``@`` cannot become a formula (CSV 
 
 from __future__ import annotations
 
-import csv
 import datetime as dt
 import io
 import os
@@ -16,9 +15,7 @@ import warnings
 import zipfile
 from collections.abc import Iterable, Sequence
 from pathlib import Path
-from typing import IO, TYPE_CHECKING, Any, Literal
-
-import pandas as pd
+from typing import TYPE_CHECKING, Any, Literal
 
 from schemas.reading import (
     RawTable,
@@ -28,7 +25,6 @@ from schemas.reading import (
     read_csv,
     unreadable,
 )
-from schemas.safe_cells import neutralise
 from schemas.taxonomy import Code, Lang, Taxonomy, load_taxonomy
 from schemas.validation import MAX_COUNT
 
@@ -218,24 +214,6 @@ def _not_a_workbook(taxonomy: Taxonomy) -> RawTable:
 
 
 # -- writing ---------------------------------------------------------------------------------
-
-
-def write_csv(frame: pd.DataFrame, handle: IO[str]) -> None:
-    """Write ``frame`` as comma-separated CSV with a header, every text cell neutralised."""
-    writer = csv.writer(handle, lineterminator="\n")
-    writer.writerow([neutralise(str(c)) for c in frame.columns])
-    for row in frame.itertuples(index=False, name=None):
-        writer.writerow([_csv_cell(v) for v in row])
-
-
-def _csv_cell(value: Any) -> Any:
-    if value is None or (not isinstance(value, str) and pd.isna(value)):
-        return ""
-    if isinstance(value, bool):
-        return "true" if value else "false"
-    if hasattr(value, "item"):  # numpy scalars as plain Python numbers
-        value = value.item()
-    return neutralise(value) if isinstance(value, str) else value
 
 
 def csv_template(taxonomy: Taxonomy | None = None) -> bytes:

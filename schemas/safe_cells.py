@@ -28,8 +28,11 @@ one that starts with ``'`` as text.
 
 from __future__ import annotations
 
+import csv
 from collections.abc import Iterable, Iterator
-from typing import Any
+from typing import IO, Any
+
+import pandas as pd
 
 #: First characters that make a spreadsheet cell a formula (or part of one).
 TRIGGERS = ("=", "+", "-", "@", "\t", "\r", "＝", "＋", "－", "＠")
@@ -51,3 +54,28 @@ def safe_csv_rows(rows: Iterable[Iterable[object]]) -> Iterator[list[str]]:
     """Rows for :func:`csv.writer`: every cell as text (``None`` empty), neutralised."""
     for row in rows:
         yield [neutralise("" if cell is None else str(cell)) for cell in row]
+
+
+def csv_cell(value: Any) -> Any:
+    """A table cell for CSV: empty for missing, ``true``/``false``, plain numbers, safe text."""
+    if value is None or (not isinstance(value, str) and pd.isna(value)):
+        return ""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if hasattr(value, "item"):  # numpy scalars as plain Python numbers
+        value = value.item()
+        if isinstance(value, bool):
+            return "true" if value else "false"
+    return neutralise(value)
+
+
+def write_csv(frame: pd.DataFrame, handle: IO[str]) -> None:
+    """Write ``frame`` as comma-separated CSV with a header, every text cell neutralised.
+
+    The one CSV writer of published tables: the service's CSV download and the client's export
+    write the same file for the same table.
+    """
+    writer = csv.writer(handle, lineterminator="\n")
+    writer.writerow([neutralise(str(c)) for c in frame.columns])
+    for row in frame.itertuples(index=False, name=None):
+        writer.writerow([csv_cell(v) for v in row])

@@ -16,7 +16,7 @@ from aggregator.api.openapi import AUTHENTICATED, WITH_BODY, errors
 from aggregator.errors import Conflict, NotFound, Unprocessable
 from aggregator.privacy import PrivacyError
 from aggregator.release import MAX_RHO, MIN_RHO, ReleaseError, ReleaseRequest, create_release
-from schemas.safe_cells import neutralise
+from schemas.safe_cells import write_csv
 from schemas.tables import DEFAULT_PLAN, PlanError, code_label, parse_plan
 
 router = APIRouter(prefix="/api/v1", tags=["releases"], responses=AUTHENTICATED)
@@ -114,8 +114,7 @@ def get_table(
             labels = [code_label(d, c, "en" if lang == "en" else "nl") for c in out[d]]
             out.insert(dims.index(d) + 1, f"{d}_label", labels)
         buffer = io.StringIO()
-        safe = out.map(lambda v: neutralise(v) if isinstance(v, str) else v)
-        safe.to_csv(buffer, index=False, lineterminator="\n")
+        write_csv(out, buffer)
         # Release ids and table names are checked to be plain ASCII; quote() keeps it so.
         filename = quote(f"lekstat-{release_id}-{table}.csv", safe="-_.")
         return Response(

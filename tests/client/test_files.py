@@ -19,11 +19,10 @@ from client.files import (
     dropdown_value,
     excel_template,
     read_table,
-    write_csv,
     write_template,
 )
 from schemas.reading import read_csv
-from schemas.safe_cells import neutralise
+from schemas.safe_cells import neutralise, write_csv
 from schemas.taxonomy import load_taxonomy, parse_taxonomy
 from schemas.validation import validate_submission
 from tests.client.conftest import PERIOD
