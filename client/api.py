@@ -47,7 +47,7 @@ from client.i18n import Lang, pick
 from schemas.periods import Period
 from schemas.reading import RawTable, from_frame
 from schemas.submission import Submission
-from schemas.tables import VALUE_COLUMNS, code_label
+from schemas.tables import VALUE_COLUMNS, with_labels
 from schemas.validation import ValidationResult, validate_submission
 
 #: What :meth:`Client.validate` and :meth:`Client.submit` accept: a file path or a DataFrame.
@@ -537,26 +537,17 @@ def figures_frame(body: Mapping[str, Any], lang: Lang = "nl") -> pd.DataFrame:
     """A published table's JSON as a DataFrame: per dimension its code and ``<dim>_label``."""
     dimensions = [str(d) for d in body["dimensions"]]
     rows: Sequence[Mapping[str, Any]] = body["rows"]
-    columns: dict[str, Any] = {}
-    for dimension in dimensions:
-        codes = [str(row[dimension]) for row in rows]
-        labels = {code: _label(dimension, code, lang) for code in set(codes)}
-        columns[dimension] = pd.Series(codes, dtype=object)
-        columns[f"{dimension}_label"] = pd.Series([labels[c] for c in codes], dtype=object)
+    columns: dict[str, Any] = {
+        dimension: pd.Series([str(row[dimension]) for row in rows], dtype=object)
+        for dimension in dimensions
+    }
     for name in VALUE_COLUMNS:
         values = [row[name] for row in rows]
         if name == "unreliable" and not all(isinstance(v, bool) for v in values):
             raise ValueError("unreliable must be true or false")
         columns[name] = pd.Series(values, dtype=_FIGURE_TYPES[name])
-    frame = pd.DataFrame(columns)
+    frame = with_labels(pd.DataFrame(columns), dimensions, lang)
     frame.attrs.update(
         release_id=body.get("release_id"), table=body.get("table"), dimensions=dimensions
     )
     return frame
-
-
-def _label(dimension: str, code: str, lang: Lang) -> str:
-    try:
-        return code_label(dimension, code, lang)
-    except (KeyError, ValueError):
-        return ""  # a code this client's taxonomy does not know: keep the code, no label

@@ -20,6 +20,8 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
+import pandas as pd
+
 from schemas.municipalities import Register, load_register
 from schemas.taxonomy import GROUP_DIMENSION, Lang, Taxonomy, load_taxonomy
 
@@ -133,6 +135,26 @@ def code_label(
     if dimension == PROVINCE:
         return (register or load_register()).province(code).name
     return (taxonomy or load_taxonomy()).label(dimension, code, lang)
+
+
+def with_labels(frame: pd.DataFrame, dimensions: Sequence[str], lang: Lang = "nl") -> pd.DataFrame:
+    """A copy of a published table with a ``<dimension>_label`` column after each code column.
+
+    A code this taxonomy does not know (a newer server) keeps an empty label.
+    """
+
+    def label(dimension: str, code: str) -> str:
+        try:
+            return code_label(dimension, code, lang)
+        except (KeyError, ValueError):
+            return ""
+
+    out = frame.copy()
+    for position, dimension in reversed(list(enumerate(dimensions))):
+        codes = out[dimension].astype(str)
+        labels = {code: label(dimension, code) for code in set(codes)}
+        out.insert(position + 1, f"{dimension}_label", [labels[c] for c in codes])
+    return out
 
 
 def table_cells(

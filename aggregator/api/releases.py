@@ -17,7 +17,7 @@ from aggregator.errors import Conflict, NotFound, Unprocessable
 from aggregator.privacy import PrivacyError
 from aggregator.release import MAX_RHO, MIN_RHO, ReleaseError, ReleaseRequest, create_release
 from schemas.safe_cells import write_csv
-from schemas.tables import DEFAULT_PLAN, PlanError, code_label, parse_plan
+from schemas.tables import DEFAULT_PLAN, PlanError, parse_plan, with_labels
 
 router = APIRouter(prefix="/api/v1", tags=["releases"], responses=AUTHENTICATED)
 
@@ -109,12 +109,8 @@ def get_table(
     meta = next(t for t in release["tables"] if t["name"] == table)
     dims = list(meta["dimensions"])
     if format == "csv":
-        out = frame.copy()
-        for d in reversed(dims):
-            labels = [code_label(d, c, "en" if lang == "en" else "nl") for c in out[d]]
-            out.insert(dims.index(d) + 1, f"{d}_label", labels)
         buffer = io.StringIO()
-        write_csv(out, buffer)
+        write_csv(with_labels(frame, dims, "en" if lang == "en" else "nl"), buffer)
         # Release ids and table names are checked to be plain ASCII; quote() keeps it so.
         filename = quote(f"lekstat-{release_id}-{table}.csv", safe="-_.")
         return Response(
