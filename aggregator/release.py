@@ -16,8 +16,8 @@ from typing import Any
 from aggregator import engine, package_version
 from aggregator.clock import local_date
 from aggregator.privacy import DELTA, rho_to_epsilon
-from aggregator.store import Budget, BudgetError, Store, iso
-from schemas.municipalities import load_register
+from aggregator.store import Budget, BudgetError, CompletenessRow, Store, iso
+from schemas.municipalities import Municipality, load_register
 from schemas.periods import FIRST_PERIOD, Period, quarters_of
 from schemas.tables import DEFAULT_PLAN, PlanError, TableSpec, check_plan_size, check_table
 from schemas.taxonomy import load_taxonomy
@@ -81,18 +81,24 @@ def check_request(request: ReleaseRequest, today: dt.date) -> None:
         raise ReleaseError("invalid_plan", str(exc), str(exc)) from None
 
 
+def reports(store: Store, period: Period) -> list[tuple[Municipality, CompletenessRow | None]]:
+    """Every municipality of the period's year, with what it reported (None: nothing yet)."""
+    seen = {row.municipality: row for row in store.completeness(str(period))}
+    return [(m, seen.get(m.code)) for m in load_register().valid_in(period.year)]
+
+
 def coverage(store: Store, periods: Sequence[Period]) -> dict[str, dict[str, int]]:
     """Per quarter: municipalities expected, submitted, nil returns, missing (not private)."""
     out: dict[str, dict[str, int]] = {}
     for period in periods:
-        expected = {m.code for m in load_register().valid_in(period.year)}
-        rows = [r for r in store.completeness(str(period)) if r.municipality in expected]
-        nil = sum(1 for r in rows if r.nil_return)
+        rows = [row for _, row in reports(store, period)]
+        reported = [row for row in rows if row is not None]
+        nil = sum(1 for row in reported if row.nil_return)
         out[str(period)] = {
-            "expected": len(expected),
-            "submitted": len(rows) - nil,
+            "expected": len(rows),
+            "submitted": len(reported) - nil,
             "nil_return": nil,
-            "missing": len(expected) - len(rows),
+            "missing": len(rows) - len(reported),
         }
     return out
 

@@ -10,8 +10,8 @@ from aggregator.api.deps import ClockDep, Reader, SettingsDep, StoreDep, parse_p
 from aggregator.api.openapi import AUTHENTICATED, PERIOD_SCHEMA
 from aggregator.api.submissions import deadline_of
 from aggregator.clock import local_date
+from aggregator.release import reports
 from aggregator.store import iso
-from schemas.municipalities import load_register
 
 router = APIRouter(prefix="/api/v1", tags=["completeness"], responses=AUTHENTICATED)
 
@@ -33,12 +33,10 @@ def completeness(
     """
     the_period = parse_period(period)
     deadline = deadline_of(the_period, settings)
-    seen = {row.municipality: row for row in store.completeness(str(the_period))}
     overdue = local_date(clock()) > deadline
     entries = []
     summary = {"expected": 0, "submitted": 0, "nil_return": 0, "missing": 0, "late": 0}
-    for m in load_register().valid_in(the_period.year):
-        row = seen.get(m.code)
+    for m, row in reports(store, the_period):
         summary["expected"] += 1
         if row is None:
             status, on_time = "missing", (False if overdue else None)
