@@ -73,7 +73,7 @@ async def post_release(
 
 @router.get("/releases", summary="Every release (metadata)")
 def list_releases(
-    principal: Reader, store: StoreDep, year: int | None = Query(None)
+    principal: Reader, store: StoreDep, year: int | None = Query(None, ge=2024, le=2100)
 ) -> dict[str, Any]:
     """Release metadata, oldest first."""
     return {"releases": store.list_releases(year)}
