@@ -230,7 +230,9 @@ class Guard:
 
     async def _audit(self, scope: Scope, status: int) -> None:
         state: dict[str, Any] = scope.get("state") or {}
-        principal = state.get("principal")
+        # The endpoint's principal, or, for a request the guard refused before the endpoint
+        # ran (413, 408, 429), the token the guard authenticated: the line still says who.
+        principal = state.get("principal") or (state.get("authenticated") or (None, None))[1]
         route = scope.get("route")
         path = getattr(route, "path", None) or scope.get("path", "")
         # Defaults for requests refused before the endpoint ran: the route's name and its
