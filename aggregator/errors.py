@@ -106,6 +106,12 @@ class TooManyRequests(ApiError):
     status, code = 429, "rate_limited"
 
 
+class ServiceUnavailable(ApiError):
+    """The service cannot do its work now, e.g. the database does not answer (503)."""
+
+    status, code = 503, "unavailable"
+
+
 class InternalError(ApiError):
     """Something unexpected; details are logged, never shown (500)."""
 

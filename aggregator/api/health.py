@@ -5,10 +5,10 @@ from __future__ import annotations
 from typing import Any
 
 from fastapi import APIRouter
-from fastapi.responses import JSONResponse
 
 from aggregator.api.deps import StoreDep
-from aggregator.api.openapi import COMMON, Health
+from aggregator.api.openapi import COMMON, Health, errors
+from aggregator.errors import ServiceUnavailable
 
 router = APIRouter(tags=["health"], responses=COMMON)
 
@@ -19,19 +19,20 @@ router = APIRouter(tags=["health"], responses=COMMON)
     summary="Liveness and database reachability",
     responses={
         200: {"model": Health},
-        503: {"model": Health, "description": "The database does not answer"},
+        **errors(503, s503="The database does not answer"),
     },
 )
 def healthz(store: StoreDep) -> Any:
-    """``{"status": "ok"}`` when the database answers, else 503."""
+    """``{"status": "ok"}`` when the database answers, else 503 in the error shape."""
     try:
         ok = store.ping()
         schema = store.schema_version()
     except Exception:
-        ok, schema = False, None
-    body = {
-        "status": "ok" if ok else "unavailable",
-        "database": "ok" if ok else "unreachable",
-        "schema_version": schema,
-    }
-    return JSONResponse(body, status_code=200 if ok else 503)
+        ok = False
+    if not ok:
+        raise ServiceUnavailable(
+            "de database antwoordt niet",
+            "the database does not answer",
+            code="database_unreachable",
+        )
+    return {"status": "ok", "database": "ok", "schema_version": schema}

@@ -214,9 +214,9 @@ class AuditLog(_Closed):
 class Health(_Closed):
     """Liveness."""
 
-    status: Literal["ok", "unavailable"]
-    database: Literal["ok", "unreachable"]
-    schema_version: int | None
+    status: Literal["ok"]
+    database: Literal["ok"]
+    schema_version: int
 
 
 def submission_body() -> dict[str, Any]:

@@ -117,3 +117,9 @@ def test_errors_an_unexpected_failure_is_500_without_details(
     r = client.get("/api/v1/tokens", headers=service.headers("admin"))
     _assert_shape(r, 500, "internal_error")
     assert "7777" not in r.text
+
+
+def test_errors_healthz_without_a_database_is_503_in_the_one_shape(service: Service) -> None:
+    assert service.client.get("/healthz").json()["status"] == "ok"
+    service.store.close()  # the database stops answering
+    _assert_shape(service.client.get("/healthz"), 503, "database_unreachable")
