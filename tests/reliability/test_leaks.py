@@ -183,13 +183,21 @@ def assert_no_leak(session: Session) -> None:
     assert shown, "the owner should see its own counts; the session did not run as planned"
 
 
-def assert_log_clean(text: str) -> None:
-    """No log line has the counts; and the log was really captured."""
+def assert_log_clean(text: str, session: Session) -> None:
+    """No log line has the counts or a token's secret; and the log was really captured."""
     assert '"POST /api/v1/submissions HTTP/1.1" 201' in text, text[-2000:]
     for line in text.splitlines():
         if "/api/v1/nope/7777" in line:
             continue  # the access log names the path the caller typed
         assert not SECRET.search(line), line
+    assert_no_secret(text, session)
+
+
+def assert_no_secret(text: str, session: Session) -> None:
+    """No token's secret part (``lks_<id>_<secret>``) is in ``text``; ids are not secret."""
+    for who, token in session.tokens.items():
+        secret = token.split("_", 2)[2]
+        assert len(secret) >= 32 and secret not in text, who
 
 
 def _token(db: Path, *args: str) -> str:
@@ -217,11 +225,12 @@ def test_leaks_real_server_logs_audit_and_answers_never_show_the_counts(tmp_path
     finally:
         assert stop_server(server) == 0
     assert_no_leak(session)
-    assert_log_clean(server.output())
+    assert_log_clean(server.output(), session)
     with Store(db) as store:
         audit = store.audit_entries(limit=100_000)
     assert len(audit) > 10
     assert not SECRET.search(repr(audit)), repr(audit)
+    assert_no_secret(repr(audit) + "".join(ex.text for ex in session.exchanges), session)
 
 
 @contextmanager
@@ -280,10 +289,11 @@ def test_leaks_in_process_every_logger_and_a_failing_endpoint(
     # Every record in full, tracebacks included: an exception message in a logged traceback
     # is a log line too.
     formatter = logging.Formatter("%(name)s %(levelname)s %(message)s")
-    assert_log_clean("\n".join(formatter.format(r) for r in caplog.records))
+    assert_log_clean("\n".join(formatter.format(r) for r in caplog.records), session)
     assert any("RuntimeError" in r.getMessage() for r in caplog.records)  # logged by its type
     audit = store.audit_entries(limit=100_000)
     assert not SECRET.search(repr(audit)), repr(audit)
+    assert_no_secret(repr(audit) + "".join(ex.text for ex in session.exchanges), session)
     # The failed request left its audit line, like every other data-changing request.
     assert [(e.path, e.status, e.outcome) for e in audit if e.path == "/api/v1/explode"] == [
         ("/api/v1/explode", 500, "error")
