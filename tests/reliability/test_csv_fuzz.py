@@ -1,6 +1,6 @@
 """Fuzzing the submission reader: arbitrary bytes, arbitrary text in any encoding, and mutated
 valid files never raise in ``read_csv``/``validate_submission``, and never give a 500 through the
-API. (Excel input is fuzzed once the Excel reader in ``client/files.py`` has merged.)"""
+API. Excel input is fuzzed in ``test_excel_fuzz.py``."""
 
 from __future__ import annotations
 

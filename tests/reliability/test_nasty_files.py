@@ -1,7 +1,8 @@
 """A corpus of hostile and broken files sent to the real API: each gets a clear 4xx error in the
 one error shape, and nothing is stored.
 
-Excel files are not fuzzed here: the Excel reader (``client/files.py``) lives on another branch.
+Excel files are fuzzed in ``test_excel_fuzz.py``: the service takes JSON and CSV, and only the
+client reads Excel (``client/files.py``).
 """
 
 from __future__ import annotations

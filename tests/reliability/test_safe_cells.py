@@ -1,6 +1,6 @@
 """Formula injection: every cell we write to CSV or Excel that a spreadsheet could run as a
-formula is neutralised (``schemas/safe_cells.py``; wired into the writers when the release and
-client branches merge)."""
+formula is neutralised (``schemas/safe_cells.py``, used by every CSV and Excel writer of the
+service and the client)."""
 
 from __future__ import annotations
 
