@@ -334,3 +334,36 @@ def test_release_the_store_itself_never_lets_the_ledger_pass_the_total(tmp_path:
         )
     assert len(store.get_budget(2025).ledger) == 2
     store.close()
+
+
+def test_release_refused_for_budget_reads_no_counts_and_draws_no_noise(
+    service: Service, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import aggregator.engine as engine
+
+    calls: list[str] = []
+    for name in ("exact_tables", "compute_release"):
+        real = getattr(engine, name)
+
+        def spy(*a: object, _real: object = real, _name: str = name, **k: object) -> object:
+            calls.append(_name)
+            return _real(*a, **k)  # type: ignore[operator]
+
+        monkeypatch.setattr(engine, name, spy)
+    real_rows = service.store.latest_rows
+
+    def rows_spy(*a: object, **k: object) -> object:
+        calls.append("latest_rows")
+        return real_rows(*a, **k)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(service.store, "latest_rows", rows_spy)
+    _submit_some(service)
+    assert _release(service).status_code == 409  # type: ignore[attr-defined]  # no budget
+    service.client.put(
+        "/api/v1/budget/2025", json={"rho": 0.2}, headers=service.headers("statistician")
+    )
+    assert _release(service, rho=0.3).status_code == 409  # type: ignore[attr-defined]
+    assert calls == []
+    assert service.store.list_releases() == [] and not service.store.get_budget(2025).ledger
+    assert _release(service, rho=0.2).status_code == 201  # type: ignore[attr-defined]
+    assert calls == ["latest_rows", "exact_tables", "compute_release"]  # the spies see a release

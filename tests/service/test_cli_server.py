@@ -156,10 +156,26 @@ def test_cli_release_with_a_plan_file(tmp_path: Path, capsys: pytest.CaptureFixt
     )
     assert _run(db, "release", "preview", "--year", "2025", "--rho", "1", "--plan", str(plan)) == 2
     assert "adds stages together" in capsys.readouterr().err
-    plan.write_text('[[tables]]\nname = "totals"\ndimensions = ["stage"]\n')
+    assert _run(db, "budget", "set", "2025", "--rho", "1") == 0
+    create = ("release", "create", "--year", "2025", "--rho", "0.5", "--plan", str(plan))
+    assert _run(db, *create) == 2  # refused before anything is spent
+    assert "adds stages together" in capsys.readouterr().err
+    plan.write_text(
+        '[[tables]]\nname = "totals"\ndimensions = ["stage"]\n\n'
+        '[[tables]]\nname = "by_motive"\ndimensions = ["stage", "motive"]\n'
+    )
     assert _run(db, "release", "preview", "--year", "2025", "--rho", "1", "--plan", str(plan)) == 0
     out = capsys.readouterr().out
-    assert "totals" in out and "function_type" not in out
+    assert "by_motive" in out and "function_type" not in out
+    assert _run(db, *create) == 0
+    release_id = capsys.readouterr().out.strip().splitlines()[-1]
+    with Store(db) as store:
+        release = store.get_release(release_id)
+        assert release is not None
+        assert [t["name"] for t in release["tables"]] == ["totals", "by_motive"]
+        assert [e.release_id for e in store.get_budget(2025).ledger] == [release_id]
+        motive = store.release_table(release_id, "by_motive")
+        assert motive is not None and set(motive.columns) >= {"stage", "motive", "estimate"}
 
 
 def test_cli_operator_socket_of_a_long_path_is_in_a_private_folder(
