@@ -232,3 +232,24 @@ def test_e2e_serve_on_a_busy_port_creates_nothing(tmp_path: Path) -> None:
         result = run("lekstat-server", "--db", str(db), "serve", "--port", str(port))
     assert result.returncode == 3 and "cannot listen" in result.stderr
     assert not db.exists() and not (tmp_path / "lekstat-admin-token.txt").exists()
+
+
+def test_e2e_serve_on_a_new_file_creates_it_and_says_where_the_admin_token_is(
+    tmp_path: Path,
+) -> None:
+    """What `make run` does on a fresh clone: serve creates the database and the first admin."""
+    db = tmp_path / "lekstat.duckdb"
+    token_file = tmp_path / "lekstat-admin-token.txt"
+    first = start_server(db)
+    try:
+        token = token_file.read_text().strip()
+        me = httpx.get(first.url + "/api/v1/me", headers={"Authorization": f"Bearer {token}"})
+        assert me.status_code == 200 and me.json()["role"] == "admin"
+    finally:
+        assert stop_server(first) == 0
+    assert f"first admin token written to {token_file}" in first.output()
+    assert stat.S_IMODE(token_file.stat().st_mode) == 0o600
+    second = start_server(db)  # a restart finds its admin: no second token, no message
+    assert stop_server(second) == 0
+    assert "admin token" not in second.output() and "lekstat serving" in second.output()
+    assert not list(tmp_path.glob("lekstat-admin-token-*.txt"))
