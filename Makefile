@@ -1,5 +1,6 @@
 # lekstat — the commands the README names. Each target creates .venv and installs what it
-# needs on first use, so a fresh clone needs nothing but Python 3.11+ and make.
+# needs on first use, so a fresh clone needs nothing but Python 3.11+, make and (for the PDF
+# report) the Pango library that WeasyPrint loads.
 
 PYTHON ?= python3
 VENV   := .venv
