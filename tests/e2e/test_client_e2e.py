@@ -143,11 +143,11 @@ def test_client_e2e_nil_return_and_dry_run(setup: Setup) -> None:
     assert receipt["nil_return"] is True and receipt["total"] == 0
 
 
-def test_client_e2e_locked_period_is_refused_with_exit_4(setup: Setup) -> None:
+def test_client_e2e_locked_period_is_refused_with_exit_3(setup: Setup) -> None:
     locked = run("lekstat-server", "--db", str(setup.db), "period", "lock", "2025-Q4")
     assert locked.returncode == 0, locked.stderr
     result = setup.lekstat("submit", "--nil", "--period", "2025-Q4", "--lang", "en")
-    assert result.returncode == 4  # type: ignore[attr-defined]
+    assert result.returncode == 3  # type: ignore[attr-defined]
     assert "locked" in (result.stdout + result.stderr)  # type: ignore[attr-defined]
 
 
@@ -184,7 +184,7 @@ def test_client_e2e_login_stores_the_token_privately(setup: Setup) -> None:
         env={**env, "XDG_CONFIG_HOME": str(home / "other")},
         cwd=setup.tmp,
     )
-    assert wrong.returncode == 4 and not (home / "other" / "lekstat" / "config.toml").exists()
+    assert wrong.returncode == 3 and not (home / "other" / "lekstat" / "config.toml").exists()
 
 
 def test_client_e2e_statistician_status_shows_completeness(setup: Setup) -> None:
@@ -227,4 +227,4 @@ def test_client_e2e_analyst_reads_a_release(setup: Setup) -> None:
     )
     assert (frame["estimate"] >= 0).all()
     denied = setup.lekstat("releases", token=setup.token)
-    assert denied.returncode == 4  # type: ignore[attr-defined]
+    assert denied.returncode == 3  # type: ignore[attr-defined]
