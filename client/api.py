@@ -17,12 +17,14 @@ version, and going back to earlier content after a correction is a new version.
 
 from __future__ import annotations
 
+import email.utils
 import hashlib
 import math
 import os
 import time
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, replace
+from datetime import UTC, datetime
 from importlib import metadata
 from types import TracebackType
 from typing import Any
@@ -67,7 +69,8 @@ DEFAULT_RETRIES = 3
 #: The first wait between attempts, in seconds; it doubles after every retry.
 DEFAULT_BACKOFF = 0.5
 MAX_BACKOFF = 30.0
-#: A ``Retry-After`` longer than this, in seconds, is not waited for: the error is raised.
+#: A ``Retry-After`` longer than this, in seconds (or an HTTP-date further away), is not waited
+#: for: the error is raised.
 MAX_RETRY_AFTER = 120.0
 
 
@@ -451,12 +454,29 @@ def _segment(value: str | int) -> str:
 
 
 def retry_after(response: httpx.Response) -> float | None:
-    """The ``Retry-After`` header in seconds, or ``None`` if absent or not a number."""
+    """The ``Retry-After`` header (delta-seconds or an HTTP-date) in seconds, else ``None``."""
+    value = response.headers.get("Retry-After", "").strip()
     try:
-        seconds = float(response.headers.get("Retry-After", ""))
+        seconds = float(value)
     except ValueError:
-        return None
+        when = _http_date(value)
+        if when is None:
+            return None
+        # Measured from the server's own Date header when it sends one, so that a local clock
+        # that is off neither stretches nor cuts the wait; else from the local clock. A date
+        # already past means: try again now.
+        now = _http_date(response.headers.get("Date", "")) or datetime.now(UTC)
+        return max(0.0, (when - now).total_seconds())
     return seconds if math.isfinite(seconds) and seconds >= 0 else None
+
+
+def _http_date(value: str) -> datetime | None:
+    """An HTTP-date (``Wed, 21 Oct 2026 07:28:00 GMT``) as an aware datetime, else ``None``."""
+    try:
+        when = email.utils.parsedate_to_datetime(value)
+    except (TypeError, ValueError):
+        return None
+    return when if when.tzinfo else when.replace(tzinfo=UTC)
 
 
 def _json(response: httpx.Response, lang: Lang) -> dict[str, Any]:

@@ -55,20 +55,20 @@ EPILOG = {
   0   klaar
   1   ongeldige gegevens: er is niets verstuurd; de tabel zegt per rij wat er mis is
   2   verkeerd gebruik: opdracht, bestand of instellingen (bijvoorbeeld nog geen lekstat login)
-  3   server of netwerk niet beschikbaar, ook na herhaalde pogingen: probeer het later opnieuw
-  4   geweigerd door de server: token onbekend (401), geen rechten (403), niet gevonden (404),
-      periode afgesloten of conflict (409), te groot (413); opnieuw proberen helpt niet
-  70  interne fout in lekstat: meld het, met de opdracht die u gaf
+  3   server of netwerk: niet bereikbaar of fout, ook na herhaalde pogingen (probeer het later
+      opnieuw), of geweigerd door de server: token onbekend (401), geen rechten (403), niet
+      gevonden (404), periode afgesloten of conflict (409), te groot (413); de melding zegt welke
+  70  fout in lekstat zelf: meld het, met de opdracht die u gaf
 
 omgeving: LEKSTAT_URL (standaard http://127.0.0.1:8000), LEKSTAT_TOKEN, LEKSTAT_LANG (nl|en)""",
     "en": """exit codes:
   0   done
   1   invalid data: nothing was sent; the table says per row what is wrong
   2   usage: command, file or settings (for example no lekstat login yet)
-  3   server or network unavailable, even after retries: try again later
-  4   refused by the server: unknown token (401), not allowed (403), not found (404),
-      period locked or conflict (409), too large (413); trying again will not help
-  70  internal error in lekstat: please report it, with the command you gave
+  3   server or network failure: unreachable or failing, even after retries (try again
+      later), or refused by the server: unknown token (401), not allowed (403), not found
+      (404), period locked or conflict (409), too large (413); the message says which
+  70  a bug in lekstat: please report it, with the command you gave
 
 environment: LEKSTAT_URL (default http://127.0.0.1:8000), LEKSTAT_TOKEN, LEKSTAT_LANG (nl|en)""",
 }

@@ -19,6 +19,10 @@ The tree::
 
 Retried before anything is raised: connection errors, timeouts, 5xx and 429. Never retried: every
 other 4xx, because sending the same request again cannot change the answer.
+
+Exit codes of the command line: 1 :class:`InvalidDataError`, 2 :class:`ConfigError`, 3 every
+other error (a refusal is a server failure in the user's terms; the message says which), 70 a
+bug in lekstat.
 """
 
 from __future__ import annotations
@@ -26,19 +30,19 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from typing import Any
 
-#: Exit codes of ``lekstat``; each error class says which one it ends the command with.
+#: Exit codes of ``lekstat`` (those of the issue and DESIGN.md, plus 70 for a bug in lekstat,
+#: please report); each error class says which one it ends the command with.
 EXIT_OK = 0
 EXIT_INVALID = 1
 EXIT_USAGE = 2
-EXIT_UNAVAILABLE = 3
-EXIT_REFUSED = 4
+EXIT_SERVER_OR_NETWORK = 3
 EXIT_INTERNAL = 70
 
 
 class LekstatError(Exception):
     """Base class of every error the client raises on purpose."""
 
-    exit_code = EXIT_UNAVAILABLE
+    exit_code = EXIT_SERVER_OR_NETWORK
 
     def __init__(self, message: str) -> None:
         super().__init__(message)
@@ -68,8 +72,6 @@ class InvalidDataError(LekstatError):
 class ResponseError(LekstatError):
     """The server answered with an error body ``{"error": {"code", "message", "details"}}``."""
 
-    exit_code = EXIT_REFUSED
-
     def __init__(
         self, status: int, code: str, message: str, details: Sequence[Any] | None = None
     ) -> None:
@@ -97,10 +99,6 @@ class RefusedError(ResponseError):
 class ServerError(ResponseError):
     """5xx (or 429) still after the retries, or an answer that is not the API's JSON."""
 
-    exit_code = EXIT_UNAVAILABLE
-
 
 class NetworkError(LekstatError):
     """The server could not be reached or did not answer in time, after the retries."""
-
-    exit_code = EXIT_UNAVAILABLE

@@ -38,8 +38,13 @@ from schemas.taxonomy import Lang, Taxonomy, load_taxonomy
 #: The largest count a single cell may hold.
 MAX_COUNT = 10_000
 
-_WHOLE = re.compile(r"^([0-9]+)(?:[.,]0{0,2})?$")
+# Digits, then perhaps a point or comma followed by any number of zeros ("3", "3.0", "3,0000").
+_WHOLE = re.compile(r"^([0-9]+)(?:[.,]0*)?$")
 # "1.000" is a thousand to a Dutch reader and 1.0 to an English one: refuse rather than guess.
+# Only a cell written in thousands groups (1 to 3 digits, then groups of exactly three) can be
+# read both ways, so only such a cell is refused, and only when the two readings differ ("0.000"
+# is 0 either way). Any other run of zeros after the point or comma has one reading, a whole
+# number: "1.0000", "3.00000" and "1234.000" cannot be thousands groups.
 _THOUSANDS = re.compile(r"^[0-9]{1,3}(?:[.,][0-9]{3})+$")
 _CODE_TOKEN = re.compile(r"^([A-Za-z0-9_]+)(?:$|[\s:;|\-–—(].*$)", re.DOTALL)
 
@@ -285,9 +290,9 @@ def _normalise_period(cell: str) -> str | None:
 def parse_count(cell: str) -> tuple[int | None, tuple[str, str] | None]:
     """A count cell → ``(number, None)`` or ``(None, (message_nl, message_en))``.
 
-    Whole numbers only, in ASCII digits: ``3``, `` 3 ``, ``3.0`` and ``3,0`` are 3; ``1e3``,
-    ``-0``, ``+1``, ``2.5``, ``٣`` and ``1.000`` (a thousand, or one?) are refused with a
-    message that says why.
+    Whole numbers only, in ASCII digits: ``3``, `` 3 ``, ``3.0``, ``3,0`` and ``3.0000`` are 3;
+    ``1e3``, ``-0``, ``+1``, ``2.5``, ``٣`` and ``1.000`` (a thousand, or one?) are refused with
+    a message that says why.
     """
     text = cell.strip()
     if not text:
@@ -296,7 +301,7 @@ def parse_count(cell: str) -> tuple[int | None, tuple[str, str] | None]:
             "empty: fill in a count (0 is allowed)",
         )
     match = _WHOLE.match(text)
-    if match:
+    if match and not (_THOUSANDS.match(text) and match[1].strip("0")):  # see _THOUSANDS
         # Anything above the maximum is reported by the schema's range check; cap it so that
         # a 30-digit number cannot overflow the integer column, and look at the length first:
         # int() refuses more than 4,300 digits with a ValueError.

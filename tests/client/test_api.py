@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import email.utils
 import hashlib
 import io
 import json
 import re
 from collections.abc import Callable
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import httpx
@@ -22,7 +24,7 @@ from client import (
     RefusedError,
     ServerError,
 )
-from client.api import figures_frame
+from client.api import MAX_RETRY_AFTER, figures_frame
 from schemas.taxonomy import load_taxonomy
 from schemas.validation import validate_submission
 from tests.client.conftest import (
@@ -229,6 +231,73 @@ def test_client_does_not_wait_for_an_unreasonable_retry_after(
         "/api/v1/releases",
         error(429, "rate_limited", "later", headers={"Retry-After": "3600"}),
     )
+    with pytest.raises(ServerError) as caught:
+        make_client().releases()
+    assert caught.value.status == 429 and sleeps == []
+
+
+def _http_date(when: datetime) -> str:
+    return email.utils.format_datetime(when, usegmt=True)
+
+
+SERVER_NOW = datetime(2026, 4, 1, 9, 0, 0, tzinfo=UTC)
+
+
+def _dated(retry_after: str | float) -> dict[str, str]:
+    """A Retry-After (seconds from the server's Date header, or as given) with that Date."""
+    if not isinstance(retry_after, str):
+        retry_after = _http_date(SERVER_NOW + timedelta(seconds=retry_after))
+    return {"Retry-After": retry_after, "Date": _http_date(SERVER_NOW)}
+
+
+@pytest.mark.parametrize(
+    ("headers", "waited"),
+    [
+        # measured from the server's Date header, not from this machine's clock
+        (_dated(7), 7.0),
+        # a date already past: try again at once
+        (_dated(-30), 0.0),
+        # neither a number nor a date: the client's own backoff
+        (_dated("soon"), 0.5),
+    ],
+)
+def test_client_honours_retry_after_as_an_http_date(
+    server: FakeServer,
+    make_client: MakeClient,
+    sleeps: Sleeps,
+    headers: dict[str, str],
+    waited: float,
+) -> None:
+    server.on(
+        "GET",
+        "/api/v1/releases",
+        error(429, "rate_limited", "slow down", headers=headers),
+        Reply(200, {"releases": []}),
+    )
+    assert make_client().releases() == []
+    assert sleeps == [waited]
+
+
+def test_client_measures_an_http_date_retry_after_from_its_clock_without_a_date_header(
+    server: FakeServer, make_client: MakeClient, sleeps: Sleeps
+) -> None:
+    later = datetime.now(UTC) + timedelta(seconds=60)
+    server.on(
+        "GET",
+        "/api/v1/releases",
+        error(503, "unavailable", "maintenance", headers={"Retry-After": _http_date(later)}),
+        Reply(200, {"releases": []}),
+    )
+    assert make_client().releases() == []
+    (waited,) = sleeps
+    assert 50 < waited <= 60  # an HTTP-date has whole seconds
+
+
+def test_client_does_not_wait_for_an_http_date_retry_after_beyond_the_cap(
+    server: FakeServer, make_client: MakeClient, sleeps: Sleeps
+) -> None:
+    headers = _dated(MAX_RETRY_AFTER + 1)
+    server.on("GET", "/api/v1/releases", error(429, "rate_limited", "later", headers=headers))
     with pytest.raises(ServerError) as caught:
         make_client().releases()
     assert caught.value.status == 429 and sleeps == []

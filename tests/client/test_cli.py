@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 import stat
 from pathlib import Path
 
@@ -116,33 +117,35 @@ def test_cli_submit_invalid_file_exits_1_with_the_table_and_sends_nothing(
 
 @pytest.mark.usefixtures("logged_in")
 @pytest.mark.parametrize(
-    ("answer", "code", "text"),
+    ("answer", "tries", "text"),
     [
-        (error(401, "unauthorized", "token unknown"), 4, "token unknown"),
-        (error(403, "forbidden", "not yours"), 4, "not yours"),
-        (error(409, "period_locked", "2026-Q1 is locked"), 4, "2026-Q1 is locked"),
-        (error(409, "idempotency_conflict", "key reused"), 4, "key reused"),
-        (error(413, "too_large", "too big"), 4, "too big"),
-        (error(503, "unavailable", "maintenance"), 3, "maintenance"),
-        (httpx.ConnectError, 3, "niet bereikbaar"),
-        (httpx.ConnectTimeout, 3, "geen antwoord op tijd"),
+        # refused: exit 3 like any server failure, the server's message says what happened,
+        # and it is not retried because sending it again cannot change the answer
+        (error(401, "unauthorized", "token unknown"), 1, "token unknown"),
+        (error(403, "forbidden", "not yours"), 1, "not yours"),
+        (error(409, "period_locked", "2026-Q1 is locked"), 1, "2026-Q1 is locked"),
+        (error(409, "idempotency_conflict", "key reused"), 1, "key reused"),
+        (error(413, "too_large", "too big"), 1, "too big"),
+        (error(503, "unavailable", "maintenance"), 4, "maintenance"),
+        (httpx.ConnectError, 4, "niet bereikbaar"),
+        (httpx.ConnectTimeout, 4, "geen antwoord op tijd"),
     ],
 )
-def test_cli_submit_failures_exit_with_their_code_and_one_line(
+def test_cli_submit_server_and_network_failures_exit_3_with_one_line(
     server: FakeServer,
     sleeps: Sleeps,
     valid_csv: Path,
     capsys: pytest.CaptureFixture[str],
     answer: object,
-    code: int,
+    tries: int,
     text: str,
 ) -> None:
     server.on("POST", SUBMISSIONS, answer)  # type: ignore[arg-type]
-    assert run(server, sleeps, "submit", str(valid_csv), "--period", PERIOD) == code
+    assert run(server, sleeps, "submit", str(valid_csv), "--period", PERIOD) == 3
     err = capsys.readouterr().err
     assert text in err and "Traceback" not in err
     assert len(err.strip().splitlines()) == 1
-    assert len(server.to("POST", SUBMISSIONS)) == (4 if code == 3 else 1)  # retried, or not
+    assert len(server.to("POST", SUBMISSIONS)) == tries
 
 
 @pytest.mark.usefixtures("logged_in")
@@ -170,11 +173,16 @@ def test_cli_bad_period_is_a_usage_error(
 
 
 def test_cli_help_exits_0_and_lists_the_exit_codes(capsys: pytest.CaptureFixture[str]) -> None:
+    def codes(out: str) -> list[str]:
+        return re.findall(r"^  (\d+) ", out, flags=re.MULTILINE)
+
     assert cli.main(["--help"]) == 0
     out = capsys.readouterr().out
-    assert "afsluitcodes" in out and "70" in out
+    assert "afsluitcodes" in out and codes(out) == ["0", "1", "2", "3", "70"]
     assert cli.main(["--lang", "en", "submit", "--help"]) == 0
-    assert "exit codes" in capsys.readouterr().out
+    out = capsys.readouterr().out
+    assert "exit codes" in out and codes(out) == ["0", "1", "2", "3", "70"]
+    assert "refused by the server" in out and "a bug in lekstat" in out
 
 
 def test_cli_help_of_each_command_is_its_docstring(capsys: pytest.CaptureFixture[str]) -> None:
@@ -436,10 +444,10 @@ def test_cli_figures_json(
 
 
 @pytest.mark.usefixtures("logged_in")
-def test_cli_figures_unknown_release_exits_4(
+def test_cli_figures_unknown_release_exits_3(
     release_server: FakeServer, sleeps: Sleeps, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    assert run(release_server, sleeps, "figures", "nope", "--table", "totals") == 4
+    assert run(release_server, sleeps, "figures", "nope", "--table", "totals") == 3
     assert capsys.readouterr().err.startswith("lekstat: ")
 
 
@@ -483,7 +491,7 @@ def test_cli_login_with_a_wrong_token_stores_nothing(
 ) -> None:
     save_settings("https://old.example.nl", "old-token")
     server.on("GET", "/api/v1/me", error(401, "unauthorized", "unknown token"))
-    assert run(server, sleeps, "login", "--url", URL, "--token", "wrong") == 4
+    assert run(server, sleeps, "login", "--url", URL, "--token", "wrong") == 3
     assert load_settings().token == "old-token"
 
 

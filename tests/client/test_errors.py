@@ -50,5 +50,8 @@ def test_errors_exit_codes() -> None:
     assert errors.ConfigError("x").exit_code == 2
     assert errors.NetworkError("x").exit_code == 3
     assert errors.ServerError(500, "c", "m").exit_code == 3
+    # a refusal by the server is a server failure in the user's terms: the same code as a 5xx
     for kind in (errors.AuthenticationError, errors.PermissionDeniedError, errors.RefusedError):
-        assert kind(400, "c", "m").exit_code == 4
+        assert kind(400, "c", "m").exit_code == 3
+    assert {errors.EXIT_OK, errors.EXIT_INVALID, errors.EXIT_USAGE} == {0, 1, 2}
+    assert (errors.EXIT_SERVER_OR_NETWORK, errors.EXIT_INTERNAL) == (3, 70)

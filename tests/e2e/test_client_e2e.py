@@ -8,10 +8,12 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
+import httpx
 import openpyxl
 import pytest
 
 from tests.e2e.processes import Server, run, running_server
+from tests.e2e.proxy import losing_proxy
 
 pytestmark = pytest.mark.e2e
 
@@ -116,6 +118,43 @@ def test_client_e2e_template_fill_validate_submit_status(setup: Setup) -> None:
     assert status.returncode == 0 and "2026-Q3" in status.stdout  # type: ignore[attr-defined]
 
 
+def test_client_e2e_a_lost_answer_is_retried_with_the_same_key_into_one_version(
+    setup: Setup,
+) -> None:
+    # The first upload reaches the real server and is stored, but its answer is lost on the way
+    # back; the client sends it again with the same Idempotency-Key and the server, not the
+    # client's own check of the current version, makes that the same version.
+    data = setup.tmp / "verloren.csv"
+    data.write_text(
+        "functietype;gegevenscategorie;fase;dienstverband;motief;aantal\n"
+        "FT05_HANDHAVING;DC01_BRP_ADRES;ST01_SIGNAAL;EM01_VAST;MO01_CRIMINEEL;2\n",
+        encoding="utf-8",
+    )
+    post = b"POST /api/v1/submissions"
+    port = httpx.URL(setup.server.url).port
+    assert port is not None
+    with losing_proxy(port, post) as proxy:
+        result = setup.lekstat(
+            "submit", str(data), "--period", "2025-Q3", "--json", LEKSTAT_URL=proxy.url
+        )
+        keys = proxy.idempotency_keys(post)
+        assert proxy.lost.is_set()  # the server did answer the first upload
+    assert result.returncode == 0, result.stderr  # type: ignore[attr-defined]
+    assert len(keys) == 2 and keys[0] and keys[0] == keys[1]
+
+    printed = json.loads(result.stdout)  # type: ignore[attr-defined]
+    assert printed["replayed"] is True and printed["verified"] is True
+    answer = httpx.get(
+        f"{setup.server.url}/api/v1/submissions",
+        params={"period": "2025-Q3"},
+        headers={"Authorization": f"Bearer {setup.token}"},
+    )
+    assert answer.status_code == 200, answer.text
+    (stored,) = answer.json()["submissions"]
+    assert stored["version"] == 1 and stored["total"] == 2
+    assert {name: printed[name] for name in stored} == stored
+
+
 def test_client_e2e_invalid_file_is_never_sent(setup: Setup) -> None:
     bad = setup.tmp / "fout.csv"
     bad.write_text(
@@ -143,11 +182,11 @@ def test_client_e2e_nil_return_and_dry_run(setup: Setup) -> None:
     assert receipt["nil_return"] is True and receipt["total"] == 0
 
 
-def test_client_e2e_locked_period_is_refused_with_exit_4(setup: Setup) -> None:
+def test_client_e2e_locked_period_is_refused_with_exit_3(setup: Setup) -> None:
     locked = run("lekstat-server", "--db", str(setup.db), "period", "lock", "2025-Q4")
     assert locked.returncode == 0, locked.stderr
     result = setup.lekstat("submit", "--nil", "--period", "2025-Q4", "--lang", "en")
-    assert result.returncode == 4  # type: ignore[attr-defined]
+    assert result.returncode == 3  # type: ignore[attr-defined]
     assert "locked" in (result.stdout + result.stderr)  # type: ignore[attr-defined]
 
 
@@ -184,7 +223,7 @@ def test_client_e2e_login_stores_the_token_privately(setup: Setup) -> None:
         env={**env, "XDG_CONFIG_HOME": str(home / "other")},
         cwd=setup.tmp,
     )
-    assert wrong.returncode == 4 and not (home / "other" / "lekstat" / "config.toml").exists()
+    assert wrong.returncode == 3 and not (home / "other" / "lekstat" / "config.toml").exists()
 
 
 def test_client_e2e_statistician_status_shows_completeness(setup: Setup) -> None:
@@ -227,4 +266,4 @@ def test_client_e2e_analyst_reads_a_release(setup: Setup) -> None:
     )
     assert (frame["estimate"] >= 0).all()
     denied = setup.lekstat("releases", token=setup.token)
-    assert denied.returncode == 4  # type: ignore[attr-defined]
+    assert denied.returncode == 3  # type: ignore[attr-defined]

@@ -56,7 +56,8 @@ def test_reading_trailing_blank_lines_and_separators() -> None:
 
 
 @pytest.mark.parametrize(
-    ("cell", "expected"), [("1.0", 1), (" 3 ", 3), ("3,0", 3), ("0", 0), ("10000", 10000)]
+    ("cell", "expected"),
+    [("1.0", 1), (" 3 ", 3), ("3,0", 3), ("1.0000", 1), ("0", 0), ("10000", 10000)],
 )
 def test_reading_whole_number_cells_are_counts(cell: str, expected: int) -> None:
     row = [*ROW_A[:-1], cell]

@@ -51,14 +51,47 @@ def test_taxonomy_every_code_has_labels_and_descriptions_in_both_languages() -> 
                 assert text.strip(), f"{name}/{entry.code} has an empty text"
 
 
+#: The roll-up of /work/shared/data/taxonomy-notes.md ("Suggested roll-up for publishing"),
+#: written out: every one of the 15 function types and the one group it is published in.
+ROLL_UP = {
+    # Publiekszaken = FT01–FT03
+    "FT01_BRP": "FG1_PUBLIEKSZAKEN",
+    "FT02_REISDOC": "FG1_PUBLIEKSZAKEN",
+    "FT03_KCC": "FG1_PUBLIEKSZAKEN",
+    # Openbare ruimte & handhaving = FT04–FT06
+    "FT04_PARKEREN": "FG2_OPENBARE_RUIMTE",
+    "FT05_HANDHAVING": "FG2_OPENBARE_RUIMTE",
+    "FT06_VTH": "FG2_OPENBARE_RUIMTE",
+    # Sociaal domein = FT08
+    "FT08_SOCIAAL": "FG3_SOCIAAL",
+    # Veiligheid = FT09
+    "FT09_OOV": "FG4_VEILIGHEID",
+    # Middelen & informatie = FT07, FT10–FT12
+    "FT07_BELASTINGEN": "FG5_MIDDELEN",
+    "FT10_ICT": "FG5_MIDDELEN",
+    "FT11_INFO": "FG5_MIDDELEN",
+    "FT12_BEDRIJFSVOERING": "FG5_MIDDELEN",
+    # Beleid & management = FT13
+    "FT13_BELEID_MGMT": "FG6_BELEID",
+    # Overig/onbekend = FT14, FT99
+    "FT14_OVERIG": "FG7_OVERIG",
+    "FT99_ONBEKEND": "FG7_OVERIG",
+}
+
+
 def test_taxonomy_rolls_function_types_up_into_seven_groups() -> None:
     tax = load_taxonomy()
-    assert len(tax.codes("function_group")) == 7
-    groups = {ft: tax.group_of(ft) for ft in tax.codes("function_type")}
-    assert groups["FT01_BRP"] == groups["FT02_REISDOC"] == groups["FT03_KCC"] == "FG1_PUBLIEKSZAKEN"
-    assert groups["FT07_BELASTINGEN"] == groups["FT10_ICT"] == "FG5_MIDDELEN"
-    assert groups["FT14_OVERIG"] == groups["FT99_ONBEKEND"] == "FG7_OVERIG"
-    assert set(groups.values()) == set(tax.codes("function_group"))
+    assert len(ROLL_UP) == 15 and len(set(ROLL_UP.values())) == 7
+    assert tax.codes("function_group") == (
+        "FG1_PUBLIEKSZAKEN",
+        "FG2_OPENBARE_RUIMTE",
+        "FG3_SOCIAAL",
+        "FG4_VEILIGHEID",
+        "FG5_MIDDELEN",
+        "FG6_BELEID",
+        "FG7_OVERIG",
+    )
+    assert {ft: tax.group_of(ft) for ft in tax.codes("function_type")} == ROLL_UP
 
 
 def test_taxonomy_label_lookup_in_both_languages() -> None:

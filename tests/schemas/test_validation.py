@@ -219,7 +219,22 @@ def test_validation_schema_is_built_from_the_taxonomy() -> None:
     assert len(allowed) == 8
 
 
-@pytest.mark.parametrize(("cell", "number"), [("7", 7), ("007", 7), ("7.00", 7), ("7,", 7)])
+@pytest.mark.parametrize(
+    ("cell", "number"),
+    [
+        ("7", 7),
+        ("007", 7),
+        ("7.00", 7),
+        ("7,", 7),
+        # any number of zeros after the point or comma, as long as the cell cannot be read as
+        # thousands groups (1-3 digits, then groups of exactly three): one reading, whole
+        ("1.0000", 1),
+        ("3.00000", 3),
+        ("3,000000", 3),
+        ("1234.000", 1234),
+        ("0.000", 0),  # 0 whether the point is a decimal point or a thousands separator
+    ],
+)
 def test_validation_parse_count_whole_numbers(cell: str, number: int) -> None:
     assert parse_count(cell) == (number, None)
 
@@ -229,8 +244,17 @@ def test_validation_does_not_depend_on_the_real_date() -> None:
     assert [i.code for i in early.issues] == ["period_in_future"]
 
 
-def test_validation_a_thousands_separator_is_never_guessed() -> None:
-    number, problem = parse_count("1.000")
+@pytest.mark.parametrize("cell", ["1.000", "2,000", "10.000", "1.000.000", "005.000"])
+def test_validation_a_thousands_separator_is_never_guessed(cell: str) -> None:
+    # a thousand to a Dutch reader, a whole number to an English one: refused, never guessed
+    number, problem = parse_count(cell)
+    plain = cell.replace(".", "").replace(",", "")
     assert number is None and problem is not None
-    assert "1000, niet 1.000" in problem[0] and "1000, not 1.000" in problem[1]
+    assert f"{plain}, niet {cell}" in problem[0] and f"{plain}, not {cell}" in problem[1]
     assert parse_count("1.00") == (1, None) and parse_count("1000") == (1000, None)
+
+
+def test_validation_a_count_with_decimals_other_than_zeros_says_so() -> None:
+    for cell in ("1.0001", "3.00005", "2.50"):
+        number, problem = parse_count(cell)
+        assert number is None and problem is not None and "decimals" in problem[1]
