@@ -1,7 +1,8 @@
 """Accuracy of lekstat's releases against the careful naive approach, at the same ρ.
 
 Prints, per ρ and per table of the default plan, the RMSE of published cells against a known
-synthetic truth for:
+synthetic truth (:mod:`aggregator.synth`, default world of about 100 incidents a year; one data
+year per seed) for:
 
 - naive: ρ split evenly over the tables, each table noised on its own with OpenDP's discrete
   Gaussian at its sensitivity, negative counts set to 0, no consistency;
@@ -29,8 +30,8 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 from benchlib import machine
 
 from aggregator import engine, privacy
+from aggregator.synth import SyntheticConfig, generate
 from schemas.tables import DEFAULT_PLAN
-from tests.aggregator import truth
 
 YEAR = 2026
 RHOS = (0.1, 0.5, 1.0, 2.0)
@@ -64,7 +65,8 @@ def run(rho: float, truths: int, reps: int) -> dict[str, dict[str, float]]:
     covered = dict.fromkeys(names, 0)
     widened = 0
     for seed in range(truths):
-        exact = engine.exact_tables(truth.rows(1000 + seed), DEFAULT_PLAN, year=YEAR)
+        rows = generate([YEAR], SyntheticConfig(seed=1000 + seed)).truth_rows(YEAR)
+        exact = engine.exact_tables(rows, DEFAULT_PLAN, year=YEAR)
         naive_mech, alone_mech = mechanism(exact, even), mechanism(exact, ours)
         for _ in range(reps):
             naive = naive_release(exact, naive_mech)
@@ -90,7 +92,7 @@ def run(rho: float, truths: int, reps: int) -> dict[str, dict[str, float]]:
 def main() -> None:
     """Print the figures."""
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--truths", type=int, default=10, help="synthetic truths per ρ")
+    parser.add_argument("--truths", type=int, default=10, help="synthetic data years per ρ")
     parser.add_argument("--reps", type=int, default=40, help="releases per truth")
     parser.add_argument("--rhos", type=float, nargs="+", default=list(RHOS), help="ρ values")
     args = parser.parse_args()

@@ -1,8 +1,9 @@
 """The 95% intervals keep their coverage after every post-processing step, through real noise.
 
-Repeated releases of one synthetic truth (national totals in the tens to low hundreds per stage,
-most cells 0) through the real OpenDP noise, which cannot be seeded. Coverage is counted on the
-published intervals, i.e. after least squares, the integer publication and any widening.
+Repeated releases of one year (and one quarter) of the default synthetic world (national totals
+from a handful to about a hundred per stage, many cells small or 0) through the real OpenDP
+noise, which cannot be seeded. Coverage is counted on the published intervals, i.e. after least
+squares, the integer publication and any widening.
 
 The Monte-Carlo standard error is computed from the spread of the per-release coverage (cells
 of one release are correlated), and the test first checks that it is small enough for the
@@ -17,8 +18,8 @@ import numpy as np
 import pytest
 
 from aggregator import engine
+from aggregator.synth import SyntheticConfig, generate
 from schemas.tables import DEFAULT_PLAN
-from tests.aggregator import truth
 
 YEAR = 2026
 #: (ρ, quarter, releases): a poor and a generous yearly budget, and a quarterly release.
@@ -30,9 +31,10 @@ def test_coverage_of_95_percent_intervals_after_post_processing() -> None:
     per_release: list[float] = []
     covered: dict[str, int] = {}
     cells: dict[str, int] = {}
+    world = generate([YEAR], SyntheticConfig(seed=11))
     for rho, quarter, releases in CASES:
         exact = engine.exact_tables(
-            truth.rows(11, quarter=quarter), DEFAULT_PLAN, year=YEAR, quarter=quarter
+            world.truth_rows(YEAR, quarter), DEFAULT_PLAN, year=YEAR, quarter=quarter
         )
         assert 10 <= exact["totals"].max() <= 400  # the domain's scale
         for _ in range(releases):

@@ -7,8 +7,8 @@ import pandas as pd
 import pytest
 
 from aggregator import engine, privacy
+from aggregator.synth import SyntheticConfig, generate
 from schemas.tables import DEFAULT_PLAN, PlanError, TableSpec, table_cells
-from tests.aggregator import truth
 
 YEAR = 2026
 CONVICTIONS = TableSpec(
@@ -32,6 +32,11 @@ HAND_ROWS = pd.DataFrame(
 )  # fmt: skip
 
 
+def _truth(seed: int, quarter: int | None = None) -> pd.DataFrame:
+    """The true latest rows of YEAR (or one quarter) in the default synthetic world of ``seed``."""
+    return generate([YEAR], SyntheticConfig(seed=seed)).truth_rows(YEAR, quarter)
+
+
 def _vector(spec: TableSpec, values: dict[tuple[str, ...], int], **kw: int) -> np.ndarray:
     cells = table_cells(spec, year=YEAR, **kw)
     return np.array([values.get(c, 0) for c in cells], dtype=np.int64)
@@ -39,7 +44,7 @@ def _vector(spec: TableSpec, values: dict[tuple[str, ...], int], **kw: int) -> n
 
 @pytest.fixture(scope="module")
 def exact() -> dict[str, np.ndarray]:
-    return engine.exact_tables(truth.rows(7), PLAN, year=YEAR)
+    return engine.exact_tables(_truth(7), PLAN, year=YEAR)
 
 
 @pytest.fixture(scope="module")
@@ -234,7 +239,7 @@ def test_release_refuses_a_bad_rho_or_period(exact: dict[str, np.ndarray]) -> No
 
 
 def test_release_of_a_quarter_has_one_quarter_and_adds_up() -> None:
-    exact = engine.exact_tables(truth.rows(3, quarter=2), DEFAULT_PLAN, year=YEAR, quarter=2)
+    exact = engine.exact_tables(_truth(3, quarter=2), DEFAULT_PLAN, year=YEAR, quarter=2)
     result = engine.compute_release(exact, DEFAULT_PLAN, 0.5, year=YEAR, quarter=2)
     quarter = result.tables["quarter"]
     assert len(quarter) == STAGES and set(quarter["quarter"]) == {"Q2"}
@@ -243,7 +248,7 @@ def test_release_of_a_quarter_has_one_quarter_and_adds_up() -> None:
 
 def test_release_without_a_totals_table_still_adds_up() -> None:
     plan = DEFAULT_PLAN[3:6]
-    exact = engine.exact_tables(truth.rows(4), plan, year=YEAR)
+    exact = engine.exact_tables(_truth(4), plan, year=YEAR)
     result = engine.compute_release(exact, plan, 0.5, year=YEAR)
     sums = [result.tables[t.name].groupby("stage")["estimate"].sum() for t in plan]
     assert sums[0].to_dict() == sums[1].to_dict() == sums[2].to_dict()
