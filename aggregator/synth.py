@@ -43,8 +43,9 @@ each stage a whole number of quarters (possibly 0) after the previous stage it r
 
 Delays are in ``STAGE_DELAYS``; courts are slow (a conviction comes 2–6 quarters after the
 arrest), so many incidents end in the next year. Signals are also drawn for ``warm_up_years``
-before the first requested year, so the first year holds later stages of earlier incidents as a
-real one does; the stages of the last year's incidents run on past the span.
+before the first requested year (three by default: a conviction can come 11 quarters after its
+signal), so the first year holds later stages of earlier incidents as a real one does; the stages
+of the last year's incidents run on past the span.
 
 **Submitting.** Per quarter, a municipality-quarter is *missing* (never submitted) with
 probability ``missing_share``, *late* (submitted after the deadline) with ``late_share``, and an
@@ -234,7 +235,7 @@ class SyntheticConfig:
     #: Exponent of the Zipf size proxy (0 = every municipality alike).
     zipf_exponent: float = 0.8
     #: Years of signals before the first requested year, so that it starts in steady state.
-    warm_up_years: int = 1
+    warm_up_years: int = 3
     #: Share of municipality-quarters never submitted.
     missing_share: float = 0.01
     #: Share of the other municipality-quarters submitted after the deadline.

@@ -421,3 +421,15 @@ def test_synth_imports_no_server_libraries() -> None:
     )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout.strip() == ""
+
+
+def test_synth_the_first_year_is_in_steady_state() -> None:
+    """Courts take up to 11 quarters after a signal: the warm-up years carry those cases, so the
+    first requested year has as many convictions as a later one (with one warm-up year it had
+    about half)."""
+    data = generate([2026, 2027, 2028], SyntheticConfig(incidents_per_year=3000, seed=5))
+    first = data.truth_rows(2026).groupby("stage")["count"].sum()
+    last = data.truth_rows(2028).groupby("stage")["count"].sum()
+    assert set(first.index) == set(last.index) == set(load_taxonomy().dimensions["stage"].codes)
+    ratio = first / last
+    assert ratio.between(0.85, 1.15).all(), ratio.to_dict()
