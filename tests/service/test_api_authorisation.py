@@ -12,7 +12,7 @@ from aggregator.release import ReleaseRequest, create_release
 from tests.service.conftest import NOW, OWN, ROW, Service, body
 
 WHO = ("none", "own", "other", "analyst", "statistician", "admin", "revoked", "malformed")
-CSV_OWN = "municipality," + ",".join(ROW) + "\n" + OWN + "," + ",".join(map(str, ROW.values())) + "\n"
+CSV_OWN = f"municipality,{','.join(ROW)}\n{OWN},{','.join(map(str, ROW.values()))}\n"
 
 
 def _call(service: Service, who: str, method: str, path: str, **kw: object) -> int:
