@@ -111,6 +111,11 @@ TEXT: dict[str, dict[str, str]] = {
         "coverage_missing": "Niet aangeleverd",
         "coverage_missing_list": "Gemeenten die niet (volledig) aanleverden",
         "coverage_missing_none": "Alle gemeenten leverden elk kwartaal aan.",
+        "coverage_missing_unlisted": (
+            "Deze publicatie legde niet vast welke gemeenten in {quarters} niet aanleverden, en "
+            "uit de ontvangen bestanden is dat niet meer met zekerheid af te leiden. De aantallen "
+            "in de tabel hierboven zijn die van de publicatie."
+        ),
         "coverage_none": "De publicatie vermeldt geen respons van gemeenten.",
         "code": "Code",
         "municipality": "Gemeente",
@@ -215,6 +220,11 @@ TEXT: dict[str, dict[str, str]] = {
         "coverage_missing": "Not reported",
         "coverage_missing_list": "Municipalities that did not (fully) report",
         "coverage_missing_none": "Every municipality reported in every quarter.",
+        "coverage_missing_unlisted": (
+            "This release did not record which municipalities did not report in {quarters}, and "
+            "the files received can no longer tell with certainty. The counts in the table above "
+            "are the release's."
+        ),
         "coverage_none": "The release records no response of municipalities.",
         "code": "Code",
         "municipality": "Municipality",
