@@ -35,6 +35,10 @@ from schemas.periods import Period, quarters_of
 
 MARKER = ".lekstat-demo"
 
+#: Days after a quarter's end at which its on-time submissions (with corrections) and its late
+#: ones are sent, and after the last quarter's end at which the quarters are locked and released.
+ON_TIME_DAYS, LATE_DAYS, RELEASE_DAYS = 8, 45, 60
+
 
 class DemoError(RuntimeError):
     """A step of the demo failed; the message says which and why."""
@@ -78,6 +82,25 @@ def _operator(db: Path, *argv: str) -> str:
     if code != 0:
         raise DemoError(f"lekstat-server {' '.join(argv)} failed: {err.strip() or out.strip()}")
     return out
+
+
+class DemoClock:
+    """The server's demo clock, moved forwards only: set back, it would stamp a release earlier
+    than submissions it counts, and the report's 'as of' would no longer be true."""
+
+    def __init__(self, db: Path, start: dt.datetime) -> None:
+        self.db, self.now = db, start
+
+    def move_to(self, moment: dt.datetime) -> None:
+        """Set the server's clock to ``moment``; DemoError if that is earlier than before."""
+        if moment < self.now:
+            raise DemoError(f"the demo clock may not go back from {self.now} to {moment}")
+        _operator(self.db, "demo-clock", moment.isoformat(timespec="minutes"))
+        self.now = moment
+
+
+def _at_nine(day: dt.date) -> dt.datetime:
+    return dt.datetime.combine(day, dt.time(9))
 
 
 def _start_server(db: Path, port: int, clock: dt.datetime, log: Path) -> subprocess.Popen[bytes]:
@@ -198,16 +221,19 @@ def run_demo(
 
     port = _free_port()
     url = f"http://127.0.0.1:{port}"
-    first_clock = dt.datetime.combine(periods[0].end + dt.timedelta(days=8), dt.time(9))
+    first_clock = _at_nine(periods[0].end + dt.timedelta(days=ON_TIME_DAYS))
+    # After the last late submission: the release counts everything it is stamped after.
+    release_clock = _at_nine(periods[-1].end + dt.timedelta(days=RELEASE_DAYS))
     with t.step(f"Start the server on {url} (demo clock at {first_clock:%Y-%m-%d})"):
         server = _start_server(db, port, first_clock, log)
+    clock = DemoClock(db, first_clock)
     municipalities = Municipalities(url, tokens)
     try:
         for period in periods:
-            _submit_quarter(t, db, url, municipalities, statistician, data, period, concurrency)
+            _submit_quarter(t, clock, url, municipalities, statistician, data, period, concurrency)
 
-        with t.step("Lock the four quarters"):
-            _operator(db, "demo-clock", f"{year + 1}-02-01T09:00")
+        with t.step(f"Lock the four quarters (demo clock at {release_clock:%Y-%m-%d})"):
+            clock.move_to(release_clock)
             for period in periods:
                 t.say(_operator(db, "period", "lock", str(period)).strip())
 
@@ -268,7 +294,7 @@ def _cli(db: Path, *argv: str) -> str:
 
 def _submit_quarter(
     t: Timings,
-    db: Path,
+    clock: DemoClock,
     url: str,
     municipalities: Municipalities,
     statistician: str,
@@ -283,10 +309,10 @@ def _submit_quarter(
     with t.step(
         f"{period}: {len(on_time)} on time, {len(corrections)} corrections, {len(late)} late"
     ):
-        _operator(db, "demo-clock", f"{period.end + dt.timedelta(days=8)}T09:00")
+        clock.move_to(_at_nine(period.end + dt.timedelta(days=ON_TIME_DAYS)))
         receipts = municipalities.send_all(on_time, concurrency)
         receipts += municipalities.send_all(corrections, concurrency)
-        _operator(db, "demo-clock", f"{period.end + dt.timedelta(days=45)}T09:00")
+        clock.move_to(_at_nine(period.end + dt.timedelta(days=LATE_DAYS)))
         receipts += municipalities.send_all(late, concurrency)
         nil = sum(1 for u in uploads if u.rows is None)
         highest = max(r.version for r in receipts)

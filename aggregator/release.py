@@ -87,20 +87,34 @@ def reports(store: Store, period: Period) -> list[tuple[Municipality, Completene
     return [(m, seen.get(m.code)) for m in load_register().valid_in(period.year)]
 
 
-def coverage(store: Store, periods: Sequence[Period]) -> dict[str, dict[str, int]]:
-    """Per quarter: municipalities expected, submitted, nil returns, missing (not private)."""
-    out: dict[str, dict[str, int]] = {}
-    for period in periods:
-        rows = [row for _, row in reports(store, period)]
-        reported = [row for row in rows if row is not None]
-        nil = sum(1 for row in reported if row.nil_return)
-        out[str(period)] = {
-            "expected": len(rows),
-            "submitted": len(reported) - nil,
-            "nil_return": nil,
-            "missing": len(rows) - len(reported),
-        }
-    return out
+def period_coverage(reported: Sequence[tuple[str, bool | None]]) -> dict[str, Any]:
+    """One quarter's coverage from (code, nil return, or None when nothing came) per expected
+    municipality: the counts, and the codes of the missing ones so that a report's list of
+    municipalities that did not report always agrees with the count (neither is private).
+
+    >>> period_coverage([("GM0001", False), ("GM0002", True), ("GM0003", None)])
+    {'expected': 3, 'submitted': 1, 'nil_return': 1, 'missing': 1,
+     'missing_municipalities': ['GM0003']}
+    """
+    missing = sorted(code for code, nil in reported if nil is None)
+    nil = sum(1 for _, n in reported if n is True)
+    return {
+        "expected": len(reported),
+        "submitted": len(reported) - len(missing) - nil,
+        "nil_return": nil,
+        "missing": len(missing),
+        "missing_municipalities": missing,
+    }
+
+
+def coverage(store: Store, periods: Sequence[Period]) -> dict[str, dict[str, Any]]:
+    """Per quarter: municipalities expected, submitted, nil returns, missing and which."""
+    return {
+        str(period): period_coverage(
+            [(m.code, None if row is None else row.nil_return) for m, row in reports(store, period)]
+        )
+        for period in periods
+    }
 
 
 def budget_view(budget: Budget) -> dict[str, Any]:
@@ -151,7 +165,7 @@ def release_metadata(
     *,
     created_at: dt.datetime,
     created_by: str,
-    coverage: dict[str, dict[str, int]],
+    coverage: dict[str, dict[str, Any]],
     provisional: bool,
 ) -> dict[str, Any]:
     """What a release records and publishes besides its tables (the id is added on storing)."""

@@ -1,9 +1,9 @@
 """What a report is made of: one release, its tables, earlier years' releases and coverage.
 
 Everything here is read from the store; nothing is computed from raw counts. The coverage of a
-quarter (who submitted, who sent a nil return, who is missing) is not private: it is published
-with every release, and the list of municipalities that did not report is taken from the
-submissions received up to the moment the release was created.
+quarter (who submitted, who sent a nil return, who is missing) is not private: every release
+records it, counts and the codes of the missing municipalities alike, and the report shows
+both as the release recorded them, so the list always agrees with the counts.
 """
 
 from __future__ import annotations
@@ -16,7 +16,7 @@ from typing import Any, Protocol
 import pandas as pd
 
 from aggregator.report.i18n import parse_moment
-from schemas.municipalities import Register, load_register
+from schemas.municipalities import Municipality, Register, load_register
 from schemas.periods import Period
 from schemas.tables import STAGE
 
@@ -51,7 +51,8 @@ class NonReporter:
 @dataclass(frozen=True)
 class QuarterCoverage:
     """One quarter's response: ``submitted`` counts every municipality that reported,
-    nil returns included; ``expected == submitted + missing``."""
+    nil returns included; ``expected == submitted + missing``. ``not_reported`` is ``None``
+    when the release does not say which municipalities the ``missing`` ones are."""
 
     period: str
     quarter: int
@@ -59,7 +60,7 @@ class QuarterCoverage:
     submitted: int
     nil_return: int
     missing: int
-    not_reported: tuple[NonReporter, ...] = ()
+    not_reported: tuple[NonReporter, ...] | None = ()
 
     @property
     def with_incidents(self) -> int:
@@ -104,13 +105,21 @@ class ReportData:
         """Every municipality that missed a quarter, with the quarters it missed, by code."""
         missed: dict[NonReporter, list[int]] = {}
         for c in self.coverage:
-            for m in c.not_reported:
+            for m in c.not_reported or ():
                 missed.setdefault(m, []).append(c.quarter)
         return [(m, tuple(qs)) for m, qs in sorted(missed.items(), key=lambda kv: kv[0].code)]
 
     @property
-    def reported_every_quarter(self) -> int:
-        """How many expected municipalities reported in every quarter of the release."""
+    def unlisted_quarters(self) -> list[int]:
+        """The quarters for which the release does not say which municipalities are missing."""
+        return [c.quarter for c in self.coverage if c.not_reported is None]
+
+    @property
+    def reported_every_quarter(self) -> int | None:
+        """How many expected municipalities reported in every quarter of the release; ``None``
+        when the release does not say who was missing in some quarter."""
+        if self.unlisted_quarters:
+            return None
         return self.expected_municipalities - len(self.not_reported)
 
 
@@ -207,26 +216,50 @@ def coverage_counts(release: Mapping[str, Any]) -> dict[int, dict[str, int]]:
 def load_coverage(
     store: ReleaseStore, release: Mapping[str, Any], register: Register | None = None
 ) -> list[QuarterCoverage]:
-    """Per quarter of the release: the published counts and who had not reported by then."""
+    """Per quarter of the release: its published counts and the municipalities it recorded as
+    missing (for a release made before it recorded them: see :func:`missing_as_of`)."""
     register = register or load_register()
     year = int(release["year"])
-    quarter = int(release["quarter"]) if release.get("quarter") else None
-    created = parse_moment(release["created_at"]).replace(tzinfo=None)
+    municipalities = {m.code: m for m in register.valid_in(year)}
     counts = coverage_counts(release)
-    expected = register.valid_in(year)
     out = []
-    for q in [quarter] if quarter else [1, 2, 3, 4]:
-        period = f"{year}-Q{q}"
-        received = {
-            s.municipality
-            for s in store.list_submissions(period=period)
-            if _naive_utc(s.received_at) <= created
-        }
-        missing = tuple(
-            NonReporter(m.code, m.name, m.province_name) for m in expected if m.code not in received
-        )
+    for period, published in sorted(release.get("coverage", {}).items()):
+        q = Period.parse(period).quarter
+        codes = published.get("missing_municipalities")
+        if codes is None:
+            codes = missing_as_of(store, release, period, list(municipalities))
+        missing: tuple[NonReporter, ...] | None = None
+        if codes is not None:
+            missing = tuple(_non_reporter(str(c), municipalities) for c in codes)
         out.append(QuarterCoverage(period, q, not_reported=missing, **counts[q]))
     return out
+
+
+def missing_as_of(
+    store: ReleaseStore, release: Mapping[str, Any], period: str, expected: list[str]
+) -> list[str] | None:
+    """Who had not submitted for ``period`` when an older release (one that did not record
+    the list) was created, from the submissions received by then; ``None`` when that does not
+    give the release's own count (a submission stored just as the release was made).
+
+    The release counted what the store held at its making; ``created_at`` is kept to the
+    second, so everything received within that second is taken as held.
+    """
+    created = parse_moment(release["created_at"]).replace(tzinfo=None) + dt.timedelta(seconds=1)
+    received = {
+        s.municipality
+        for s in store.list_submissions(period=period)
+        if _naive_utc(s.received_at) < created
+    }
+    codes = [code for code in expected if code not in received]
+    return codes if len(codes) == int(release["coverage"][period]["missing"]) else None
+
+
+def _non_reporter(code: str, municipalities: Mapping[str, Municipality]) -> NonReporter:
+    m = municipalities.get(code)
+    if m is None:  # not in this register's year: show the code the release recorded
+        return NonReporter(code, code, "")
+    return NonReporter(m.code, m.name, m.province_name)
 
 
 def _naive_utc(moment: dt.datetime) -> dt.datetime:

@@ -24,7 +24,8 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 Lang = Literal["nl", "en"]
 LANGS: tuple[Lang, ...] = ("nl", "en")
 
-#: The mark next to an estimate whose 95% interval is wider than the estimate itself.
+#: The mark next to an estimate whose 95% margin is wider than the estimate itself: the
+#: engine's rule, max(ci_high − ci_low, 2 × 1.96 × std_error) > estimate.
 UNRELIABLE_MARK = "*"
 
 MONTHS = {
@@ -80,8 +81,9 @@ TEXT: dict[str, dict[str, str]] = {
         "legend_interval": "95%-interval",
         "legend_unreliable": "onbetrouwbaar",
         "unreliable_note": (
-            "{mark} Onbetrouwbaar: het 95%-interval is breder dan de schatting zelf. Het cijfer "
-            "wordt wel getoond, maar geeft alleen een orde van grootte aan."
+            "{mark} Onbetrouwbaar: de 95%-marge (het interval, of ±1,96 standaardfouten als dat "
+            "meer is) is groter dan de schatting zelf. Het cijfer wordt wel getoond, maar geeft "
+            "alleen een orde van grootte aan."
         ),
         "interval_note": "Onder elke schatting staat het 95%-interval (ondergrens–bovengrens).",
         "no_figures": "Deze publicatie bevat geen tabellen.",
@@ -111,6 +113,11 @@ TEXT: dict[str, dict[str, str]] = {
         "coverage_missing": "Niet aangeleverd",
         "coverage_missing_list": "Gemeenten die niet (volledig) aanleverden",
         "coverage_missing_none": "Alle gemeenten leverden elk kwartaal aan.",
+        "coverage_missing_unlisted": (
+            "Deze publicatie legde niet vast welke gemeenten in {quarters} niet aanleverden, en "
+            "uit de ontvangen bestanden is dat niet meer met zekerheid af te leiden. De aantallen "
+            "in de tabel hierboven zijn die van de publicatie."
+        ),
         "coverage_none": "De publicatie vermeldt geen respons van gemeenten.",
         "code": "Code",
         "municipality": "Gemeente",
@@ -184,8 +191,9 @@ TEXT: dict[str, dict[str, str]] = {
         "legend_interval": "95% interval",
         "legend_unreliable": "unreliable",
         "unreliable_note": (
-            "{mark} Unreliable: the 95% interval is wider than the estimate itself. The figure "
-            "is shown, but it only indicates an order of magnitude."
+            "{mark} Unreliable: the 95% margin (the interval, or ±1.96 standard errors if that is "
+            "more) exceeds the estimate itself. The figure is shown, but it only indicates an "
+            "order of magnitude."
         ),
         "interval_note": "Below each estimate is its 95% interval (lower–upper bound).",
         "no_figures": "This release contains no tables.",
@@ -215,6 +223,11 @@ TEXT: dict[str, dict[str, str]] = {
         "coverage_missing": "Not reported",
         "coverage_missing_list": "Municipalities that did not (fully) report",
         "coverage_missing_none": "Every municipality reported in every quarter.",
+        "coverage_missing_unlisted": (
+            "This release did not record which municipalities did not report in {quarters}, and "
+            "the files received can no longer tell with certainty. The counts in the table above "
+            "are the release's."
+        ),
         "coverage_none": "The release records no response of municipalities.",
         "code": "Code",
         "municipality": "Municipality",

@@ -109,6 +109,7 @@ def _context(data: ReportData, lang: Lang) -> dict[str, Any]:
         "coverage": data.coverage,
         "not_reported": data.not_reported,
         "reported_every_quarter": data.reported_every_quarter,
+        "unlisted_quarters": fmt.join([fmt.quarter_short(q) for q in data.unlisted_quarters]),
         "expected": data.expected_municipalities,
         "taxonomy": view.build_taxonomy(labels),
         "taxonomy_version": taxonomy.version,

@@ -391,6 +391,8 @@ def _period_phrase(data: ReportData, fmt: Formatter) -> str:
 
 def _response_sentence(data: ReportData, fmt: Formatter) -> str:
     n, k = data.expected_municipalities, data.reported_every_quarter
+    if k is None:  # the release does not say who was missing in some quarter
+        return ""
     quarters = len(data.coverage)
     if fmt.lang == "nl":
         when = "in alle vier kwartalen" if quarters == 4 else "in het kwartaal"

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import subprocess
 from pathlib import Path
 
 import pytest
 
+from aggregator.report import load_report_data
 from aggregator.store import Store
 from tests.e2e.processes import run
 
@@ -32,6 +34,15 @@ def test_demo_runs_the_whole_story_and_leaves_nothing_running(tmp_path: Path) ->
         assert [r["id"] for r in store.list_releases()] == ["2025-r1"]
         assert len(store.list_locks()) == 4
         assert len({s.municipality for s in store.list_submissions(period="2025-Q1")}) > 300
+        # The demo clock only moves forwards: the release is stamped after every submission
+        # it counts (late ones included), so its 'as of' and its coverage tell the same story.
+        release = store.list_releases()[0]
+        made = dt.datetime.fromisoformat(release["created_at"].removesuffix("Z"))
+        stamps = [s.received_at for s in store.list_submissions()]
+        assert stamps and max(stamps) <= made
+        data = load_report_data(store, 2025)
+    for c in data.coverage:
+        assert c.not_reported is not None and len(c.not_reported) == c.missing, c.period
     ps = subprocess.run(["ps", "-eo", "args"], capture_output=True, text=True, check=True).stdout
     assert str(out / "lekstat-demo.duckdb") not in ps
 

@@ -17,7 +17,7 @@ from typing import Any
 import pandas as pd
 
 from aggregator import engine
-from aggregator.release import ReleaseRequest, release_metadata
+from aggregator.release import ReleaseRequest, period_coverage, release_metadata
 from aggregator.store import Store
 from aggregator.synth import SyntheticData, generate
 from schemas.municipalities import load_register
@@ -114,9 +114,8 @@ class ScenarioStore:
 
 
 def coverage_of(store: Any, year: int, quarter: int | None, at: dt.datetime) -> dict[str, Any]:
-    """Per quarter: expected, submitted (with incidents), nil returns, missing at ``at``."""
-    register = load_register()
-    expected = [m.code for m in register.valid_in(year)]
+    """What :func:`aggregator.release.coverage` records for the submissions received by ``at``."""
+    expected = [m.code for m in load_register().valid_in(year)]
     out: dict[str, Any] = {}
     for q in [quarter] if quarter else [1, 2, 3, 4]:
         period = f"{year}-Q{q}"
@@ -124,14 +123,9 @@ def coverage_of(store: Any, year: int, quarter: int | None, at: dt.datetime) -> 
         for record in store.list_submissions(period=period):
             if record.received_at <= at:
                 latest[record.municipality] = record
-        nil = sum(1 for m in expected if m in latest and latest[m].nil_return)
-        submitted = sum(1 for m in expected if m in latest) - nil
-        out[period] = {
-            "expected": len(expected),
-            "submitted": submitted,
-            "nil_return": nil,
-            "missing": len(expected) - submitted - nil,
-        }
+        out[period] = period_coverage(
+            [(m, latest[m].nil_return if m in latest else None) for m in expected]
+        )
     return out
 
 

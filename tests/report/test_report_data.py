@@ -8,6 +8,7 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
+from aggregator.release import ReleaseRequest, create_release
 from aggregator.report import (
     NonReporter,
     ReportData,
@@ -88,6 +89,7 @@ def test_coverage_lists_who_had_not_reported_when_the_release_was_made(
     register = load_register()
     for c in report_data.coverage:
         planned = scenario.data.plan(c.period).missing
+        assert c.not_reported is not None
         assert {m.code for m in c.not_reported} == set(planned)
         assert len(c.not_reported) == c.missing
         for m in c.not_reported:
@@ -99,7 +101,7 @@ def test_coverage_lists_who_had_not_reported_when_the_release_was_made(
     # missing in it: the store has its submission now.
     late = sorted(scenario.data.plan("2025-Q2").missing)[0]
     assert scenario.store.list_submissions(municipality=late, period="2025-Q2")
-    assert late in {m.code for m in report_data.coverage[1].not_reported}
+    assert late in {m.code for m in report_data.coverage[1].not_reported or ()}
 
 
 def test_reported_every_quarter_counts_municipalities_missing_no_quarter(
@@ -110,43 +112,87 @@ def test_reported_every_quarter_counts_municipalities_missing_no_quarter(
     assert {m.code for m, _ in report_data.not_reported} == missed
 
 
-def test_load_coverage_reads_the_real_store_as_of_the_release(tmp_path: Path) -> None:
-    """Who had submitted when the release was made, from the store's own submission records."""
-    register = parse_register(
-        "code,name,province,valid_from,valid_to\n"
-        "GM0001,Aadorp,PV20,2024,\nGM0002,Beedorp,PV20,2024,\nGM0003,Ceedorp,PV21,2024,\n",
-        "code,name\nPV20,Groningen\nPV21,Fryslân\n",
-    )
-    dims = ["function_type", "data_category", "stage", "employment_type", "motive", "count"]
-    one = pd.DataFrame(
-        [["FT01_BRP", "DC01_BRP_ADRES", "ST01_SIGNAAL", "EM01_VAST", "MO01_CRIMINEEL", 1]],
-        columns=dims,
-    )
+ONE_ROW = pd.DataFrame(
+    [["FT01_BRP", "DC01_BRP_ADRES", "ST01_SIGNAAL", "EM01_VAST", "MO01_CRIMINEEL", 1]],
+    columns=["function_type", "data_category", "stage", "employment_type", "motive", "count"],
+)
+
+
+def _submit(store: Store, code: str, rows: pd.DataFrame, at: dt.datetime) -> None:
     period = Period(2025, 1)
+    submission = Submission.from_rows(rows, period=period, municipality=code, nil_return=rows.empty)
+    store.add_submission(
+        submission,
+        municipality=code,
+        token_id="tok",
+        idempotency_key=None,
+        received_at=at,
+        late=False,
+    )
+
+
+def test_report_lists_exactly_the_municipalities_the_release_counted_as_missing(
+    tmp_path: Path,
+) -> None:
+    """Counts and list come from the release: a submission stored before the release but
+    stamped after its ``created_at`` (a clock set back, or one arriving while the release is
+    made) is counted as reported in both, and one stored after the release in neither."""
+    a, b, c, d = [m.code for m in load_register().valid_in(2025)][:4]
+    made = dt.datetime(2025, 4, 20, 12)
     with Store(tmp_path / "db.duckdb") as store:
-        for code, rows, at in [
-            ("GM0001", one, dt.datetime(2025, 4, 2)),
-            ("GM0002", one.iloc[:0], dt.datetime(2025, 4, 3)),  # a nil return
-            ("GM0003", one, dt.datetime(2025, 4, 21)),  # after the release
-        ]:
-            submission = Submission.from_rows(
-                rows, period=period, municipality=code, nil_return=rows.empty
-            )
-            store.add_submission(
-                submission,
-                municipality=code,
-                token_id="tok",
-                idempotency_key=None,
-                received_at=at,
-                late=False,
-            )
+        _submit(store, a, ONE_ROW, made - dt.timedelta(days=10))
+        _submit(store, b, ONE_ROW.iloc[:0], made - dt.timedelta(days=9))  # a nil return
+        _submit(store, c, ONE_ROW, made + dt.timedelta(hours=1))
+        store.set_budget(2025, 1.0, made, "statistician")
+        create_release(store, ReleaseRequest(2025, 0.5, quarter=1), created_by="t", now=made)
+        _submit(store, d, ONE_ROW, made + dt.timedelta(hours=2))  # after the release
+        data = load_report_data(store, 2025)
+    (q1,) = data.coverage
+    assert (q1.expected, q1.submitted, q1.nil_return, q1.missing) == (342, 3, 1, 339)
+    assert q1.not_reported is not None and len(q1.not_reported) == q1.missing
+    listed = {m.code for m in q1.not_reported}
+    assert {a, b, c}.isdisjoint(listed) and d in listed
+    assert data.reported_every_quarter == 3
+    assert data.release["coverage"]["2025-Q1"]["missing_municipalities"] == sorted(listed)
+
+
+TINY_REGISTER = (
+    "code,name,province,valid_from,valid_to\n"
+    "GM0001,Aadorp,PV20,2024,\nGM0002,Beedorp,PV20,2024,\nGM0003,Ceedorp,PV21,2024,\n",
+    "code,name\nPV20,Groningen\nPV21,Fryslân\n",
+)
+
+
+def test_load_coverage_of_an_older_release_derives_the_list_as_of_its_making(
+    tmp_path: Path,
+) -> None:
+    """A release that predates the recorded list: who had submitted when it was made, from
+    the store's own submission records, as long as that gives the release's own count."""
+    register = parse_register(*TINY_REGISTER)
+    with Store(tmp_path / "db.duckdb") as store:
+        _submit(store, "GM0001", ONE_ROW, dt.datetime(2025, 4, 2))
+        _submit(store, "GM0002", ONE_ROW.iloc[:0], dt.datetime(2025, 4, 3))  # a nil return
+        _submit(store, "GM0003", ONE_ROW, dt.datetime(2025, 4, 21))  # after the release
+        counts = {"expected": 3, "submitted": 1, "nil_return": 1, "missing": 1}
         release = {
             "id": "2025-Q1-r1",
             "year": 2025,
             "quarter": 1,
             "created_at": "2025-04-20T12:00:00Z",
-            "coverage": {"2025-Q1": {"expected": 3, "submitted": 1, "nil_return": 1, "missing": 1}},
+            "coverage": {"2025-Q1": counts},
         }
         (c,) = load_coverage(store, release, register)
-    assert (c.period, c.expected, c.submitted, c.nil_return, c.missing) == ("2025-Q1", 3, 2, 1, 1)
-    assert c.not_reported == (NonReporter("GM0003", "Ceedorp", "Fryslân"),)
+        assert (c.period, c.expected, c.submitted, c.nil_return, c.missing) == (
+            "2025-Q1",
+            3,
+            2,
+            1,
+            1,
+        )
+        assert c.not_reported == (NonReporter("GM0003", "Ceedorp", "Fryslân"),)
+        # Counted as reported by the release though stamped later: the store cannot say who.
+        release["coverage"] = {"2025-Q1": {**counts, "submitted": 2, "missing": 0}}
+        (c,) = load_coverage(store, release, register)
+    assert c.missing == 0 and c.not_reported is None
+    data = ReportData(release=release, tables={}, coverage=[c])
+    assert data.unlisted_quarters == [1] and data.reported_every_quarter is None

@@ -157,6 +157,11 @@ def test_html_coverage_lists_the_municipalities_that_did_not_report(
     shown = {row[0].text(): (row[1].text(), row[2].text()) for row in table_rows(listed)}
     expected = {m.code: (m.name, m.province) for m, _ in report_data.not_reported}
     assert shown == expected and len(shown) > 0
+    # Each quarter's count of missing municipalities is the number listed as missing it.
+    short = {q: TEXT[lang]["quarter_short"].format(n=q) for q in range(1, 5)}
+    for c in report_data.coverage:
+        listed_missing = [row for row in table_rows(listed) if short[c.quarter] in row[3].text()]
+        assert len(listed_missing) == c.missing > 0
     counts = doc.find("table", data_table="coverage")
     assert counts is not None
     for c, row in zip(report_data.coverage, table_rows(counts), strict=True):

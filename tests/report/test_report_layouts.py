@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 import pytest
 
 from aggregator.report import ReportData, load_report_data, render_html
@@ -70,6 +72,23 @@ def test_render_html_without_history_or_coverage_says_so(odd_release: ReportData
     trend = doc.find("section", id="trend")
     assert trend is not None and TEXT["en"]["trend_none"] in trend.text()
     assert trend.find("svg") is None
+
+
+def test_render_html_of_a_release_without_the_list_of_missing_says_so(
+    scenario: Scenario,
+) -> None:
+    """An older release whose list cannot be derived: its counts, no list, no made-up total."""
+    data = load_report_data(scenario.store, 2025)
+    unlisted = replace(data.coverage[1], not_reported=None)
+    data = replace(data, coverage=[data.coverage[0], unlisted, *data.coverage[2:]])
+    doc = parse(render_html(data, "en"))
+    coverage = doc.find("section", id="coverage")
+    assert coverage is not None
+    assert TEXT["en"]["coverage_missing_unlisted"].format(quarters="Q2") in coverage.text()
+    assert "in all four quarters" not in coverage.text()
+    assert all("Q2" not in row.text() for row in coverage.iter("tr") if "data-code" in row.attrs)
+    summary = doc.find("section", id="summary")
+    assert summary is not None and "in all four quarters" not in summary.text()
 
 
 def test_quarterly_report_is_provisional_and_has_no_trend(scenario: Scenario) -> None:
