@@ -20,6 +20,7 @@ from markupsafe import Markup
 from aggregator.report import view
 from aggregator.report.data import (
     ReportData,
+    ReportError,
     plan_spec,
     table_meta,
     table_names,
@@ -146,7 +147,13 @@ def _refuse(url: str, timeout: int = 10, ssl_context: Any = None) -> NoReturn:
 
 def write_pdf(html: str, out: Path) -> Path:
     """Lay out ``html`` as an A4 PDF with WeasyPrint."""
-    import weasyprint  # imported here: loading pango takes a moment and HTML does not need it
+    try:
+        import weasyprint  # imported here: loading pango takes a moment and HTML does not need it
+    except OSError as exc:  # WeasyPrint loads the system's Pango library when imported
+        raise ReportError(
+            "the PDF report needs the Pango library (Debian/Ubuntu: apt-get install "
+            f"libpango-1.0-0 libpangoft2-1.0-0); the HTML report works without it ({exc})"
+        ) from None
 
     weasyprint.HTML(string=html, url_fetcher=_refuse).write_pdf(out)
     return out

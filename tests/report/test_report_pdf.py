@@ -148,3 +148,25 @@ def test_pdf_layout_logs_nothing_unexpected(built: dict[tuple[str, str], Built])
 def test_write_report_refuses_another_format(report_data: ReportData, tmp_path: Path) -> None:
     with pytest.raises(ValueError, match=r"\.html or \.pdf"):
         write_report(report_data, "nl", tmp_path / "report.docx")
+
+
+def test_pdf_without_pango_is_a_clear_error(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """WeasyPrint raises OSError on import when the system has no Pango: say what to install."""
+    import builtins
+
+    from aggregator.report.data import ReportError
+    from aggregator.report.render import write_pdf
+
+    real_import = builtins.__import__
+
+    def no_pango(name: str, *args: object, **kwargs: object) -> object:
+        if name == "weasyprint":
+            raise OSError("cannot load library 'libpango-1.0-0'")
+        return real_import(name, *args, **kwargs)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(builtins, "__import__", no_pango)
+    with pytest.raises(ReportError, match="needs the Pango library"):
+        write_pdf("<p>x</p>", tmp_path / "x.pdf")
+    assert not (tmp_path / "x.pdf").exists()
