@@ -1,5 +1,6 @@
 """Backup and restore with the real command line: every table comes back row for row
-(submissions, versions, rows in their order, tokens, locks, audit), the files are readable only
+(submissions, versions, rows in their order, tokens, locks, budgets, ledger, releases and their
+tables, audit), the files are readable only
 by their owner, and the restored database works as the original did."""
 
 from __future__ import annotations
@@ -76,7 +77,16 @@ def _fill(db: Path) -> dict[str, str]:
         assert (
             c.post("/api/v1/submissions", json={"period": "nope"}, headers=own).status_code == 422
         )
-    return {**tokens, "revoked": revoked}
+        budget = c.put("/api/v1/budget/2026", json={"rho": 1.0}, headers=statistician)
+        assert budget.status_code == 200, budget.text
+        release = c.post("/api/v1/releases", json={"year": 2026, "rho": 0.4}, headers=statistician)
+        assert release.status_code == 201, release.text
+        release_id = release.json()["id"]
+        totals = c.get(
+            f"/api/v1/releases/{release_id}/tables/totals?format=csv", headers=statistician
+        )
+        assert totals.status_code == 200
+    return {**tokens, "revoked": revoked, "release": release_id, "totals_csv": totals.text}
 
 
 def test_backup_restore_round_trip_is_exact_and_the_copy_works(tmp_path: Path) -> None:
@@ -110,6 +120,7 @@ def test_backup_restore_round_trip_is_exact_and_the_copy_works(tmp_path: Path) -
     assert sorted(audit_after) == sorted(audit_before)
     assert (backup_line[6], restore_line[6]) == ("backup", "restore")
     assert len(before["submissions"]) == 5 and len(before["audit_log"]) > 8
+    assert len(before["releases"]) == 1 and len(before["ledger"]) == 1
 
     # The copy works like the original: rows, replays, versions, locks and revocations.
     app = create_app(Settings(db_path=restored), clock=lambda: NOW)
@@ -146,3 +157,11 @@ def test_backup_restore_round_trip_is_exact_and_the_copy_works(tmp_path: Path) -
         assert again.status_code == 201 and again.json()["version"] == 2
         revoked = {"Authorization": f"Bearer {tokens['revoked']}"}
         assert c.get("/api/v1/me", headers=revoked).status_code == 401
+        # The release and the ledger: the same figures, and the budget spent stays spent.
+        statistician = {"Authorization": f"Bearer {tokens['statistician']}"}
+        budget = c.get("/api/v1/budget/2026", headers=statistician).json()
+        assert [e["release_id"] for e in budget["ledger"]] == [tokens["release"]]
+        table = f"/api/v1/releases/{tokens['release']}/tables/totals?format=csv"
+        assert c.get(table, headers=statistician).text == tokens["totals_csv"]
+        over = c.post("/api/v1/releases", json={"year": 2026, "rho": 0.7}, headers=statistician)
+        assert over.status_code == 409 and over.json()["error"]["code"] == "budget_exceeded"
