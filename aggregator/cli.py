@@ -455,7 +455,12 @@ def cmd_demo_clock(args: argparse.Namespace, ctx: Context) -> int:
 
 def cmd_report(args: argparse.Namespace, ctx: Context) -> int:
     """Write the yearly report (HTML or PDF by the file's suffix) from a year's release."""
-    from aggregator.report import ReportError, load_report_data, write_report
+    from aggregator.report import (
+        PdfUnavailableError,
+        ReportError,
+        load_report_data,
+        write_report,
+    )
 
     out = ctx.path(args.out)
     if out.suffix.lower() not in (".html", ".pdf"):
@@ -463,6 +468,8 @@ def cmd_report(args: argparse.Namespace, ctx: Context) -> int:
     try:
         data = load_report_data(ctx.store(), args.year, args.release)
         written = write_report(data, args.lang, out)
+    except PdfUnavailableError as exc:  # the machine lacks a library: a failure, not a refusal
+        raise CommandError(str(exc), EXIT_FAILURE) from None
     except ReportError as exc:
         raise CommandError(str(exc)) from None
     ctx.print(f"report {data.release['id']} ({args.lang}) written to {written}")

@@ -14,6 +14,7 @@ makes one self-contained HTML document; :func:`write_report` writes it as ``.htm
 
 from aggregator.report.data import (
     NonReporter,
+    PdfUnavailableError,
     QuarterCoverage,
     ReportData,
     ReportError,
@@ -27,6 +28,7 @@ __all__ = [
     "UNRELIABLE_MARK",
     "Lang",
     "NonReporter",
+    "PdfUnavailableError",
     "QuarterCoverage",
     "ReportData",
     "ReportError",

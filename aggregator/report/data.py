@@ -25,6 +25,10 @@ class ReportError(ValueError):
     """No release to report on, or a release the report cannot read."""
 
 
+class PdfUnavailableError(ReportError):
+    """The PDF cannot be made on this machine (WeasyPrint finds no Pango); HTML still works."""
+
+
 class ReleaseStore(Protocol):
     """The part of :class:`aggregator.store.Store` the report reads."""
 

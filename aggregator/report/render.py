@@ -19,8 +19,8 @@ from markupsafe import Markup
 
 from aggregator.report import view
 from aggregator.report.data import (
+    PdfUnavailableError,
     ReportData,
-    ReportError,
     plan_spec,
     table_meta,
     table_names,
@@ -150,7 +150,7 @@ def write_pdf(html: str, out: Path) -> Path:
     try:
         import weasyprint  # imported here: loading pango takes a moment and HTML does not need it
     except OSError as exc:  # WeasyPrint loads the system's Pango library when imported
-        raise ReportError(
+        raise PdfUnavailableError(
             "the PDF report needs the Pango library (Debian/Ubuntu: apt-get install "
             f"libpango-1.0-0 libpangoft2-1.0-0); the HTML report works without it ({exc})"
         ) from None

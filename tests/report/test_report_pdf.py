@@ -156,7 +156,7 @@ def test_pdf_without_pango_is_a_clear_error(
     """WeasyPrint raises OSError on import when the system has no Pango: say what to install."""
     import builtins
 
-    from aggregator.report.data import ReportError
+    from aggregator.report.data import PdfUnavailableError
     from aggregator.report.render import write_pdf
 
     real_import = builtins.__import__
@@ -167,6 +167,6 @@ def test_pdf_without_pango_is_a_clear_error(
         return real_import(name, *args, **kwargs)  # type: ignore[arg-type]
 
     monkeypatch.setattr(builtins, "__import__", no_pango)
-    with pytest.raises(ReportError, match="needs the Pango library"):
+    with pytest.raises(PdfUnavailableError, match="needs the Pango library"):
         write_pdf("<p>x</p>", tmp_path / "x.pdf")
     assert not (tmp_path / "x.pdf").exists()
