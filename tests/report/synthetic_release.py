@@ -173,6 +173,6 @@ def build_scenario(store: Store) -> tuple[ScenarioStore, SyntheticData]:
     scenario = ScenarioStore(store)
     scenario.submit_year(data, 2025, late_after=RELEASED_AT["2025-r1"])
     publish(scenario, data, year=2024, rho=1.0, created_at=RELEASED_AT["2024-r1"])
-    publish(store, data, year=2025, quarter=1, rho=0.25, created_at=RELEASED_AT["2025-Q1-r1"])
+    publish(scenario, data, year=2025, quarter=1, rho=0.25, created_at=RELEASED_AT["2025-Q1-r1"])
     publish(scenario, data, year=2025, rho=1.0, created_at=RELEASED_AT["2025-r1"])
     return scenario, data

@@ -51,7 +51,7 @@ def test_taxonomy_every_code_has_labels_and_descriptions_in_both_languages() -> 
                 assert text.strip(), f"{name}/{entry.code} has an empty text"
 
 
-#: The roll-up of /work/shared/data/taxonomy-notes.md ("Suggested roll-up for publishing"),
+#: The roll-up of docs/taxonomy-notes.md ("Suggested roll-up for publishing"),
 #: written out: every one of the 15 function types and the one group it is published in.
 ROLL_UP = {
     # Publiekszaken = FT01–FT03
