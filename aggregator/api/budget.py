@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from fastapi import APIRouter, Path, Request
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, ConfigDict, Field
 
 from aggregator.api.deps import ClockDep, Statistician, StoreDep, audit
 from aggregator.api.openapi import AUTHENTICATED, WITH_BODY, errors
@@ -20,6 +20,9 @@ Year = Path(ge=2024, le=2100, description="The data year")
 
 class BudgetSet(BaseModel):
     """The total zCDP budget of a year."""
+
+    # Strict and closed: `true` is no number and a misspelt field is an error, not ignored.
+    model_config = ConfigDict(strict=True, extra="forbid")
 
     rho: float = Field(ge=MIN_RHO, le=MAX_RHO, examples=[1.0])
 

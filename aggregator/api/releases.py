@@ -8,7 +8,7 @@ from urllib.parse import quote
 
 from fastapi import APIRouter, Query, Request
 from fastapi.responses import JSONResponse, Response
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, ConfigDict, Field
 from starlette.concurrency import run_in_threadpool
 
 from aggregator.api.deps import ClockDep, LangDep, Reader, Statistician, StoreDep, audit
@@ -24,6 +24,9 @@ router = APIRouter(prefix="/api/v1", tags=["releases"], responses=AUTHENTICATED)
 
 class ReleaseCreate(BaseModel):
     """A release request: a data year (or one quarter of it), ρ, and optionally a plan."""
+
+    # Strict and closed: `true` is no number and a misspelt field is an error, not ignored.
+    model_config = ConfigDict(strict=True, extra="forbid")
 
     year: int = Field(ge=2024, le=2100, examples=[2026])
     quarter: int | None = Field(None, ge=1, le=4)

@@ -6,7 +6,7 @@ from typing import Any
 
 from fastapi import APIRouter, Query, Request
 from fastapi.responses import JSONResponse
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, ConfigDict, Field
 
 from aggregator.api.deps import Admin, AnyPrincipal, ClockDep, StoreDep, audit
 from aggregator.api.openapi import (
@@ -29,6 +29,9 @@ router = APIRouter(prefix="/api/v1", tags=["tokens"], responses=AUTHENTICATED)
 
 class TokenCreate(BaseModel):
     """A request for a new token."""
+
+    # Strict and closed: `true` is no number and a misspelt field is an error, not ignored.
+    model_config = ConfigDict(strict=True, extra="forbid")
 
     role: str = Field(examples=["municipality"], json_schema_extra={"enum": list(ROLES)})
     municipality: str | None = Field(

@@ -376,3 +376,25 @@ def test_release_refused_for_budget_reads_no_counts_and_draws_no_noise(
     assert service.store.list_releases() == [] and not service.store.get_budget(2025).ledger
     assert _release(service, rho=0.2).status_code == 201  # type: ignore[attr-defined]
     assert calls == ["latest_rows", "exact_tables", "compute_release"]  # the spies see a release
+
+
+def test_budget_release_and_token_bodies_are_strict_and_closed(service: Service) -> None:
+    """`true` is not a number and a misspelt field is an error (schemathesis found `rho: true`
+    accepted as 1.0); a whole number is still a number."""
+    stat, admin = service.headers("statistician"), service.headers("admin")
+    c = service.client
+    for body in ({"rho": True}, {"rho": "1"}, {"rho": 1, "rh0": 2}):
+        r = c.put("/api/v1/budget/2025", json=body, headers=stat)
+        assert r.status_code == 422, (body, r.text)
+    assert service.store.get_budget(2025).total_rho is None
+    assert c.put("/api/v1/budget/2025", json={"rho": 1}, headers=stat).status_code == 200
+    for body in (
+        {"year": 2025, "rho": 0.5, "quarter": True},
+        {"year": 2025, "rho": True},
+        {"year": 2025, "rho": 0.5, "plan_file": "x"},
+    ):
+        r = c.post("/api/v1/releases", json=body, headers=stat)
+        assert r.status_code == 422, (body, r.text)
+    assert service.store.list_releases() == []
+    r = c.post("/api/v1/tokens", json={"role": "analyst", "roles": "admin"}, headers=admin)
+    assert r.status_code == 422
