@@ -21,7 +21,6 @@ for the plan's mean with the totals at most 0.65 × naive. Run: ``make bench`` o
 from __future__ import annotations
 
 import argparse
-import itertools
 import math
 import sys
 import time
@@ -47,15 +46,17 @@ def naive_release(exact: dict[str, np.ndarray], mech: privacy.Mechanism) -> dict
     return {k: np.maximum(v, 0) for k, v in mech.measure(exact).items()}
 
 
-def mechanism(exact: dict[str, np.ndarray], shares: dict[str, float]) -> privacy.Mechanism:
-    """OpenDP measurements of the default plan's tables at the given ρ per table."""
-    stages = 8
+#: The default plan laid out as the engine lays it out: cells, sensitivities, constraints.
+LAYOUT = plan_layout(DEFAULT_PLAN, year=YEAR)
+
+
+def mechanism(shares: dict[str, float]) -> privacy.Mechanism:
+    """OpenDP measurements of the default plan's tables at the given ρ per table, each at the
+    sensitivity the engine uses for it."""
     return privacy.build_mechanism(
         [
-            privacy.TableNoise(
-                t.name, len(exact[t.name]), math.sqrt(stages) if t.by_stage else 1.0, shares[t.name]
-            )
-            for t in DEFAULT_PLAN
+            privacy.TableNoise(t.spec.name, len(t.cells), t.sensitivity_l2, shares[t.spec.name])
+            for t in LAYOUT.tables
         ]
     )
 
@@ -72,7 +73,7 @@ def run(rho: float, truths: int, reps: int) -> dict[str, dict[str, float]]:
     for seed in range(truths):
         rows = generate([YEAR], SyntheticConfig(seed=1000 + seed)).truth_rows(YEAR)
         exact = engine.exact_tables(rows, DEFAULT_PLAN, year=YEAR)
-        naive_mech, alone_mech = mechanism(exact, even), mechanism(exact, ours)
+        naive_mech, alone_mech = mechanism(even), mechanism(ours)
         for _ in range(reps):
             naive = naive_release(exact, naive_mech)
             alone = alone_mech.measure(exact)
@@ -100,17 +101,16 @@ def limits() -> dict[str, tuple[float, float, float]]:
     Without noisy negatives to remove, a table's RMSE is the square root of its mean cell
     variance after least squares; ratios do not depend on ρ.
     """
-    layout = plan_layout(DEFAULT_PLAN, year=YEAR)
-    sizes = [len(t.cells) for t in layout.tables]
-    sens2 = np.array([t.sensitivity_l2 for t in layout.tables]) ** 2
-    spans = [slice(int(a), int(b)) for a, b in itertools.pairwise(np.cumsum([0, *sizes]))]
-    anchor = layout.anchor if layout.anchor is not None else 0
+    sizes = [len(t.cells) for t in LAYOUT.tables]
+    sens2 = np.array([t.sensitivity_l2 for t in LAYOUT.tables]) ** 2
+    spans = [t.slice for t in LAYOUT.tables]
+    anchor = LAYOUT.anchor if LAYOUT.anchor is not None else 0
     even = np.full(len(sizes), 1 / len(sizes))
     naive = np.sqrt(sens2 / (2 * even))  # each table alone; negatives are no issue in the limit
 
     def ratios(shares: np.ndarray) -> tuple[float, float, float]:
         var = np.repeat(sens2 / (2 * shares), sizes)
-        r = np.sqrt(estimation.table_mean_variances(var, layout.basis, spans))
+        r = np.sqrt(estimation.table_mean_variances(var, LAYOUT.basis, spans))
         return (
             float(r[anchor] / naive[anchor]),
             float(r.mean() / naive.mean()),
