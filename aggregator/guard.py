@@ -230,9 +230,11 @@ class Guard:
 
     async def _audit(self, scope: Scope, status: int) -> None:
         state: dict[str, Any] = scope.get("state") or {}
-        # The endpoint's principal, or, for a request the guard refused before the endpoint
-        # ran (413, 408, 429), the token the guard authenticated: the line still says who.
-        principal = state.get("principal") or (state.get("authenticated") or (None, None))[1]
+        principal = state.get("principal")  # set by the endpoint's authentication
+        if principal is None and "authenticated" in state:
+            # Refused by the guard before the endpoint ran (413, 408, 429): the token the guard
+            # authenticated for the rate limit still says who.
+            principal = state["authenticated"][1]
         route = scope.get("route")
         path = getattr(route, "path", None) or scope.get("path", "")
         # Defaults for requests refused before the endpoint ran: the route's name and its
