@@ -120,35 +120,14 @@ def test_e2e_onboarding_tokens_for_all_municipalities(tmp_path: Path) -> None:
     db = tmp_path / "lekstat.duckdb"
     assert run("lekstat-server", "--db", str(db), "init").returncode == 0
     out = tmp_path / "tokens.csv"
-    result = run(
-        "lekstat-server",
-        "--db",
-        str(db),
-        "token",
-        "create",
-        "--role",
-        "municipality",
-        "--all-municipalities",
-        "--out",
-        str(out),
-    )
+    command = ("lekstat-server", "--db", str(db), "token", "create", "--role", "municipality")
+    result = run(*command, "--all-municipalities", "--out", str(out))
     assert result.returncode == 0, result.stderr
     assert stat.S_IMODE(out.stat().st_mode) == 0o600
     with out.open(encoding="utf-8") as f:
         rows = list(csv.DictReader(f))
     assert len(rows) == 342 and len({r["token"] for r in rows}) == 342
-    again = run(
-        "lekstat-server",
-        "--db",
-        str(db),
-        "token",
-        "create",
-        "--role",
-        "municipality",
-        "--all-municipalities",
-        "--out",
-        str(out),
-    )
+    again = run(*command, "--all-municipalities", "--out", str(out))
     assert again.returncode == 1 and "exists" in again.stderr
     listing = run("lekstat-server", "--db", str(db), "token", "list").stdout
     assert "GM0363" in listing and rows[0]["token"].split("_", 2)[2] not in listing
