@@ -1,4 +1,4 @@
-"""Service settings: passed to :func:`aggregator.app.create_app`, never read at import time."""
+"""Service settings: passed to :func:`aggregator.http.app.create_app`, never read at import time."""
 
 from __future__ import annotations
 

@@ -13,7 +13,7 @@ def main() -> int:
     # Set before numpy is imported; an operator's own setting wins.
     os.environ.setdefault("OPENBLAS_NUM_THREADS", "1")
     try:
-        from aggregator.cli import main as run
+        from aggregator.cli.main import main as run
     except ModuleNotFoundError as exc:
         print(
             f"lekstat-server: the server part of lekstat is not installed (missing: {exc.name}); "

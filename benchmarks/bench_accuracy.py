@@ -1,12 +1,12 @@
 """Accuracy of lekstat's releases against the careful naive approach, at the same ρ.
 
 Prints, per ρ and per table of the default plan, the RMSE of published cells against a known
-synthetic truth (:mod:`aggregator.synth`, default world of about 100 incidents a year; one data
+synthetic truth (:mod:`aggregator.demo.synth`, default world of about 100 incidents a year; one data
 year per seed) for:
 
 - naive: ρ split evenly over the tables, each table noised on its own with OpenDP's discrete
   Gaussian at its sensitivity, negative counts set to 0, no consistency;
-- lekstat: :func:`aggregator.engine.compute_release` (budget split, least squares, non-negative
+- lekstat: :func:`aggregator.dp.engine.compute_release` (budget split, least squares, non-negative
   integers that add up);
 - alone: a single discrete Gaussian measurement of the table with lekstat's ρ share for it,
   unprocessed (what that share buys without the other tables).
@@ -32,9 +32,9 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from benchlib import machine
 
-from aggregator import engine, estimation, privacy
-from aggregator.structure import plan_layout
-from aggregator.synth import SyntheticConfig, generate
+from aggregator.demo.synth import SyntheticConfig, generate
+from aggregator.dp import engine, estimation, privacy
+from aggregator.dp.layout import plan_layout
 from schemas.tables import DEFAULT_PLAN
 
 YEAR = 2026

@@ -28,7 +28,7 @@ import httpx
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from aggregator.synth import SyntheticConfig, generate
+from aggregator.demo.synth import SyntheticConfig, generate
 from schemas.periods import Period
 from tests.e2e.processes import free_port, run, start_server, stop_server
 

@@ -1,14 +1,14 @@
 """Release time and memory as the database grows: 1, 5 and 20 years of history.
 
 Builds one database the way the service fills it, year after year: every municipality's
-synthetic submission for every quarter (:mod:`aggregator.synth`: mostly nil returns, late ones,
+synthetic submission for every quarter (:mod:`aggregator.demo.synth`: mostly nil returns, late ones,
 and drafts corrected by a second version), each validated by
 :func:`schemas.validation.validate_submission` and stored by :meth:`Store.add_submission`, the
 quarters locked after their year. Checkpointed copies are taken after 1, 5 (and 20) years.
 
 Then, for each copy, in fresh processes, releases of the copy's latest year (default plan,
-ρ = 1) through :func:`aggregator.release.create_release`: the process's first release on its
-own (it builds and caches the plan's layout, budget split and least-squares factors), the
+ρ = 1) through :func:`aggregator.services.releases.create_release`: the process's first release
+on its own (it builds and caches the plan's layout, budget split and least-squares factors), the
 median of several with the engine's plan caches emptied before each, and of several with the
 plans cached; the latest-version query (:meth:`Store.latest_rows`) on its own; the peak RSS of
 the process. The same once more with ``OPENBLAS_NUM_THREADS=1``, because building the plan is
@@ -49,10 +49,10 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from benchlib import machine, peak_rss_mib, rss_mib
 
-from aggregator import engine
-from aggregator.release import ReleaseRequest, create_release
+from aggregator.demo.synth import SyntheticConfig, SyntheticData, generate
+from aggregator.dp import engine
+from aggregator.services.releases import ReleaseRequest, create_release
 from aggregator.store import Store
-from aggregator.synth import SyntheticConfig, SyntheticData, generate
 from schemas.periods import FIRST_PERIOD, Period
 from schemas.submission import Submission
 from schemas.validation import validate_submission

@@ -199,8 +199,8 @@ def coverage_counts(release: Mapping[str, Any]) -> dict[int, dict[str, int]]:
     """The release's coverage per quarter number, with ``submitted`` including nil returns.
 
     A release records, per period, ``submitted`` (with incidents), ``nil_return`` and
-    ``missing`` (:func:`aggregator.release.coverage`); the report counts every municipality that
-    reported, nil return or not.
+    ``missing`` (:func:`aggregator.services.releases.coverage`); the report counts every
+    municipality that reported, nil return or not.
 
     >>> coverage_counts({"coverage": {"2025-Q1": {"expected": 342, "submitted": 40,
     ...                                          "nil_return": 300, "missing": 2}}})

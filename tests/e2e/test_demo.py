@@ -48,7 +48,7 @@ def test_demo_runs_the_whole_story_and_leaves_nothing_running(tmp_path: Path) ->
 
 
 def test_demo_replaces_its_own_folder_and_refuses_any_other(tmp_path: Path) -> None:
-    from aggregator.demo import MARKER, DemoError, _prepare_out
+    from aggregator.demo.run import MARKER, DemoError, _prepare_out
 
     mine = tmp_path / "mine"
     _prepare_out(mine)

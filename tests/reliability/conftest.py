@@ -10,10 +10,10 @@ from typing import Any
 import pytest
 from fastapi.testclient import TestClient
 
-from aggregator.app import create_app
 from aggregator.config import Settings
+from aggregator.http.app import create_app
 from aggregator.store import Store
-from tests.service.conftest import NOW, Service, add_tokens
+from tests.http.conftest import NOW, Service, add_tokens
 
 CSV_HEADER = "function_type,data_category,stage,employment_type,motive,count\n"
 CSV_ROW = "FT01_BRP,DC01_BRP_ADRES,ST01_SIGNAAL,EM01_VAST,MO01_CRIMINEEL,{count}\n"

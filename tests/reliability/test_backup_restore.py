@@ -12,12 +12,12 @@ from typing import Any
 import pytest
 from fastapi.testclient import TestClient
 
-from aggregator.app import create_app
-from aggregator.auth import new_token
 from aggregator.config import Settings
+from aggregator.http.app import create_app
+from aggregator.services.auth import new_token
 from aggregator.store import Store
 from tests.e2e.processes import run
-from tests.service.conftest import CSV, NOW, ROW, add_tokens
+from tests.http.conftest import CSV, NOW, ROW, add_tokens
 
 pytestmark = pytest.mark.e2e
 

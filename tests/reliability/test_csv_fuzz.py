@@ -18,8 +18,8 @@ from schemas.reading import RawTable, read_csv
 from schemas.taxonomy import load_taxonomy
 from schemas.validation import MAX_COUNT, validate_submission
 from tests.conftest import TODAY
+from tests.http.conftest import Service
 from tests.reliability.conftest import assert_error_shape
-from tests.service.conftest import Service
 
 TAX = load_taxonomy()
 DIMS = list(TAX.dimension_names)

@@ -25,13 +25,13 @@ import pytest
 import uvicorn
 from fastapi import FastAPI
 
-from aggregator.app import create_app
-from aggregator.auth import new_token
 from aggregator.config import Settings
+from aggregator.http.app import create_app
+from aggregator.services.auth import new_token
 from aggregator.store import Store
 from tests.e2e.processes import free_port, run, start_server, stop_server
+from tests.http.conftest import NOW
 from tests.reliability.conftest import assert_error_shape
-from tests.service.conftest import NOW
 
 #: The counts only GM0363 may ever see back: two cells and their total.
 SECRET = re.compile(r"(?<![0-9A-Za-z])(7777|8888|16665)(?![0-9A-Za-z])")

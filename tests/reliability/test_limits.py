@@ -21,8 +21,8 @@ import httpx
 import pytest
 
 from tests.e2e.processes import Server, run, start_server, stop_server
+from tests.http.conftest import Service
 from tests.reliability.conftest import assert_error_shape
-from tests.service.conftest import Service
 
 pytestmark = [pytest.mark.e2e, pytest.mark.slow]
 

@@ -15,8 +15,8 @@ from dataclasses import dataclass
 
 import pytest
 
+from tests.http.conftest import Service
 from tests.reliability.conftest import CSV_HEADER, CSV_ROW, assert_error_shape
-from tests.service.conftest import Service
 
 GOOD_ROW = CSV_ROW.format(count=1)
 CSV_SEMI = CSV_HEADER.replace(",", ";")

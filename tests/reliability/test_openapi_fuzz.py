@@ -19,10 +19,10 @@ from schemathesis.specs.openapi.checks import (
     positive_data_acceptance,
 )
 
-from aggregator.app import create_app
 from aggregator.config import Settings
+from aggregator.http.app import create_app
 from aggregator.store import Store
-from tests.service.conftest import NOW, add_tokens
+from tests.http.conftest import NOW, add_tokens
 
 pytestmark = pytest.mark.slow
 

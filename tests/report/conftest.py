@@ -10,9 +10,9 @@ from pathlib import Path
 
 import pytest
 
+from aggregator.demo.synth import SyntheticData
 from aggregator.report import ReportData, load_report_data, render_html, write_report
 from aggregator.store import Store
-from aggregator.synth import SyntheticData
 from tests.report.synthetic_release import ScenarioStore, build_scenario
 
 

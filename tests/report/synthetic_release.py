@@ -1,10 +1,10 @@
 """A release scenario for the report tests: synthetic truth through the real release engine.
 
-:func:`make_release` runs :func:`aggregator.engine.compute_release` (OpenDP noise, least
+:func:`make_release` runs :func:`aggregator.dp.engine.compute_release` (OpenDP noise, least
 squares, integer publication) on the exact national tables of the synthetic truth and records
-the metadata the service records (:func:`aggregator.release.release_metadata`). The scenario
-(two years, an annual and a provisional quarterly release) and the submissions' coverage are
-built here; :func:`publish` stores a release the way the service does.
+the metadata the service records (:func:`aggregator.services.releases.release_metadata`). The
+scenario (two years, an annual and a provisional quarterly release) and the submissions'
+coverage are built here; :func:`publish` stores a release the way the service does.
 """
 
 from __future__ import annotations
@@ -16,10 +16,10 @@ from typing import Any
 
 import pandas as pd
 
-from aggregator import engine
-from aggregator.release import ReleaseRequest, period_coverage, release_metadata
+from aggregator.demo.synth import SyntheticData, generate
+from aggregator.dp import engine
+from aggregator.services.releases import ReleaseRequest, period_coverage, release_metadata
 from aggregator.store import Store
-from aggregator.synth import SyntheticData, generate
 from schemas.municipalities import load_register
 from schemas.periods import Period
 from schemas.tables import DEFAULT_PLAN, TableSpec
@@ -114,7 +114,7 @@ class ScenarioStore:
 
 
 def coverage_of(store: Any, year: int, quarter: int | None, at: dt.datetime) -> dict[str, Any]:
-    """What :func:`aggregator.release.coverage` records for the submissions received by ``at``."""
+    """What :func:`aggregator.services.releases.coverage` records for the submissions by ``at``."""
     expected = [m.code for m in load_register().valid_in(year)]
     out: dict[str, Any] = {}
     for q in [quarter] if quarter else [1, 2, 3, 4]:

@@ -8,7 +8,6 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from aggregator.release import ReleaseRequest, create_release
 from aggregator.report import (
     NonReporter,
     ReportData,
@@ -17,6 +16,7 @@ from aggregator.report import (
     select_release,
 )
 from aggregator.report.data import load_coverage
+from aggregator.services.releases import ReleaseRequest, create_release
 from aggregator.store import Store
 from schemas.municipalities import load_register, parse_register
 from schemas.periods import Period

@@ -6,9 +6,9 @@ from dataclasses import replace
 
 import pytest
 
+from aggregator.demo.synth import generate
 from aggregator.report import ReportData, load_report_data, render_html
 from aggregator.report.i18n import TEXT
-from aggregator.synth import generate
 from schemas.tables import TableSpec
 from schemas.taxonomy import load_taxonomy
 from tests.report.conftest import Scenario

@@ -1,0 +1,1 @@
+"""Demonstration support: the synthetic world, the demo, and real-process helpers."""

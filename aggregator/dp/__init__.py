@@ -1,0 +1,1 @@
+"""Differential privacy: the only package that imports OpenDP, and the release pipeline."""

@@ -1,0 +1,1 @@
+"""The HTTP edge: the FastAPI application, its guard, dependencies and routers."""

@@ -1,0 +1,1 @@
+"""The operations of lekstat, each written once, behind every edge."""
