@@ -1,6 +1,6 @@
 """Clocks: the service reads "now" through a callable, so tests and the demo can set it.
 
-Production uses :func:`aggregator.store.utcnow`. The demo replays a whole year in a minute: it
+Production uses :func:`utcnow`. The demo replays a whole year in a minute: it
 starts the server with ``LEKSTAT_DEMO_CLOCK`` and moves the clock through the operator socket
 (``lekstat-server demo-clock``), so deadlines and late submissions behave as in that year.
 """
@@ -11,6 +11,16 @@ import datetime as dt
 import threading
 import time
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+
+def utcnow() -> dt.datetime:
+    """Now in UTC, without tzinfo (how timestamps are stored)."""
+    return dt.datetime.now(dt.UTC).replace(tzinfo=None)
+
+
+def iso(moment: dt.datetime | None) -> str | None:
+    """A stored UTC timestamp as ISO 8601 with ``Z``."""
+    return None if moment is None else moment.replace(microsecond=0).isoformat() + "Z"
 
 
 class SettableClock:

@@ -23,7 +23,7 @@ from pathlib import Path
 from typing import TextIO
 
 from aggregator.cli.channel import OperatorError, forward, socket_path
-from aggregator.clock import SettableClock, local_date, parse_moment
+from aggregator.clock import SettableClock, iso, local_date, parse_moment, utcnow
 from aggregator.config import DEFAULT_DB, Settings
 from aggregator.services.auth import ROLES, TokenError, new_token
 from aggregator.store import (
@@ -34,8 +34,6 @@ from aggregator.store import (
     Store,
     StoreError,
     TokenRecord,
-    iso,
-    utcnow,
 )
 from schemas.municipalities import load_register
 from schemas.periods import FIRST_PERIOD, Period, PeriodError

@@ -16,6 +16,7 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 from aggregator import package_version
 from aggregator.cli.channel import serve_operator
 from aggregator.cli.main import run_captured
+from aggregator.clock import utcnow
 from aggregator.config import Settings
 from aggregator.http.deps import get_lang
 from aggregator.http.errors import ApiError
@@ -30,7 +31,7 @@ from aggregator.http.routes import (
     submissions,
     tokens,
 )
-from aggregator.store import Store, utcnow
+from aggregator.store import Store
 
 
 def create_app(

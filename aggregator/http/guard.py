@@ -28,6 +28,7 @@ import anyio.to_thread
 from starlette.requests import ClientDisconnect
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
+from aggregator.clock import utcnow
 from aggregator.http.deps import language_of
 from aggregator.http.errors import (
     ApiError,
@@ -37,7 +38,7 @@ from aggregator.http.errors import (
     TooManyRequests,
 )
 from aggregator.services.auth import authenticate
-from aggregator.store import AuditEntry, Store, utcnow
+from aggregator.store import AuditEntry, Store
 
 log = logging.getLogger("lekstat.guard")
 

@@ -16,10 +16,10 @@ import uvicorn
 from uvicorn.protocols.http.h11_impl import H11Protocol
 
 from aggregator.cli.channel import socket_path
-from aggregator.clock import SettableClock, parse_moment
+from aggregator.clock import SettableClock, parse_moment, utcnow
 from aggregator.config import Settings
 from aggregator.http.app import create_app
-from aggregator.store import DatabaseLocked, utcnow
+from aggregator.store import DatabaseLocked
 
 if TYPE_CHECKING:
     from aggregator.cli.main import Context

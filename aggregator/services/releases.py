@@ -14,10 +14,10 @@ from dataclasses import dataclass
 from typing import Any
 
 from aggregator import package_version
-from aggregator.clock import local_date
+from aggregator.clock import iso, local_date
 from aggregator.dp import engine
 from aggregator.dp.privacy import DELTA, rho_to_epsilon
-from aggregator.store import Budget, BudgetError, CompletenessRow, Store, iso
+from aggregator.store import Budget, BudgetError, CompletenessRow, Store
 from schemas.municipalities import Municipality, load_register
 from schemas.periods import FIRST_PERIOD, Period, quarters_of
 from schemas.tables import DEFAULT_PLAN, PlanError, TableSpec, check_plan_size, check_table

@@ -1,6 +1,44 @@
-"""The DuckDB store: the only package that imports duckdb, and the only place raw counts live."""
+"""The store: the only package that imports duckdb, and the only place raw counts live.
 
-from aggregator.store.store import *  # noqa: F403  (split into modules in the next step)
-from aggregator.store.store import (  # noqa: F401
-    _spent,
+``schema`` holds the migrations, ``records`` the plain records read and written, ``errors`` what
+the store refuses, ``store`` the :class:`Store` itself and ``backup`` the backup format.
+"""
+
+from aggregator.store.errors import (
+    AlreadyLockedError,
+    BudgetError,
+    DatabaseLocked,
+    IdempotencyConflictError,
+    PeriodLockedError,
+    StoreError,
 )
+from aggregator.store.records import (
+    AuditEntry,
+    Budget,
+    CompletenessRow,
+    LedgerEntry,
+    PeriodLock,
+    SubmissionRecord,
+    TokenRecord,
+)
+from aggregator.store.schema import ROW_COLUMNS, SCHEMA_VERSION
+from aggregator.store.store import Store
+
+__all__ = [
+    "ROW_COLUMNS",
+    "SCHEMA_VERSION",
+    "AlreadyLockedError",
+    "AuditEntry",
+    "Budget",
+    "BudgetError",
+    "CompletenessRow",
+    "DatabaseLocked",
+    "IdempotencyConflictError",
+    "LedgerEntry",
+    "PeriodLock",
+    "PeriodLockedError",
+    "Store",
+    "StoreError",
+    "SubmissionRecord",
+    "TokenRecord",
+]

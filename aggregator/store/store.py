@@ -1,4 +1,4 @@
-"""The DuckDB store: the only module that imports duckdb, and the only place raw counts live.
+"""The store: one DuckDB file, the only place raw counts live.
 
 One process owns the database file. Reads use a cursor per call (DuckDB connections are not
 shared between threads); writes are serialised by one lock and each runs in one transaction, so
@@ -9,7 +9,6 @@ only after its transaction committed: acknowledged means durable.
 from __future__ import annotations
 
 import datetime as dt
-import hashlib
 import io
 import json
 import math
@@ -17,299 +16,34 @@ import threading
 import uuid
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
-from dataclasses import asdict, dataclass
+from dataclasses import asdict
 from pathlib import Path
 from typing import Any
 
 import duckdb
 import pandas as pd
 
-from schemas.submission import Submission
-
-#: Migrations in order; the schema_version table records how many were applied.
-MIGRATIONS: tuple[str, ...] = (
-    """
-    CREATE TABLE tokens (
-        id VARCHAR PRIMARY KEY,
-        hash VARCHAR NOT NULL UNIQUE,
-        role VARCHAR NOT NULL,
-        municipality VARCHAR,
-        label VARCHAR NOT NULL DEFAULT '',
-        created_at TIMESTAMP NOT NULL,
-        revoked_at TIMESTAMP
-    );
-    CREATE TABLE submissions (
-        id VARCHAR PRIMARY KEY,
-        municipality VARCHAR NOT NULL,
-        period VARCHAR NOT NULL,
-        version INTEGER NOT NULL,
-        nil_return BOOLEAN NOT NULL,
-        row_count INTEGER NOT NULL,
-        total INTEGER NOT NULL,
-        sha256 VARCHAR NOT NULL,
-        taxonomy_version VARCHAR NOT NULL,
-        received_at TIMESTAMP NOT NULL,
-        late BOOLEAN NOT NULL,
-        token_id VARCHAR NOT NULL,
-        idempotency_key VARCHAR,
-        UNIQUE (municipality, period, version)
-    );
-    CREATE TABLE submission_rows (
-        submission_id VARCHAR NOT NULL,
-        function_type VARCHAR NOT NULL,
-        data_category VARCHAR NOT NULL,
-        stage VARCHAR NOT NULL,
-        employment_type VARCHAR NOT NULL,
-        motive VARCHAR NOT NULL,
-        count INTEGER NOT NULL
-    );
-    CREATE TABLE period_locks (
-        period VARCHAR PRIMARY KEY,
-        locked_at TIMESTAMP NOT NULL,
-        locked_by VARCHAR NOT NULL
-    );
-    CREATE TABLE audit_log (
-        id VARCHAR PRIMARY KEY,
-        occurred_at TIMESTAMP NOT NULL,
-        token_id VARCHAR,
-        role VARCHAR,
-        method VARCHAR NOT NULL,
-        path VARCHAR NOT NULL,
-        action VARCHAR NOT NULL,
-        target VARCHAR NOT NULL DEFAULT '',
-        status INTEGER NOT NULL,
-        outcome VARCHAR NOT NULL,
-        detail VARCHAR NOT NULL DEFAULT ''
-    );
-    CREATE TABLE budgets (
-        year INTEGER PRIMARY KEY,
-        total_rho DOUBLE NOT NULL,
-        set_at TIMESTAMP NOT NULL,
-        set_by VARCHAR NOT NULL
-    );
-    CREATE TABLE releases (
-        id VARCHAR PRIMARY KEY,
-        year INTEGER NOT NULL,
-        quarter INTEGER,
-        rho DOUBLE NOT NULL,
-        created_at TIMESTAMP NOT NULL,
-        created_by VARCHAR NOT NULL,
-        metadata VARCHAR NOT NULL
-    );
-    CREATE TABLE ledger (
-        release_id VARCHAR PRIMARY KEY,
-        year INTEGER NOT NULL,
-        rho DOUBLE NOT NULL,
-        created_at TIMESTAMP NOT NULL
-    );
-    CREATE TABLE release_tables (
-        release_id VARCHAR NOT NULL,
-        name VARCHAR NOT NULL,
-        position INTEGER NOT NULL,
-        data VARCHAR NOT NULL,
-        PRIMARY KEY (release_id, name)
-    );
-    """,
+from aggregator.clock import utcnow
+from aggregator.store import backup
+from aggregator.store.errors import (
+    AlreadyLockedError,
+    BudgetError,
+    DatabaseLocked,
+    IdempotencyConflictError,
+    PeriodLockedError,
+    StoreError,
 )
-
-SCHEMA_VERSION = len(MIGRATIONS)
-
-ROW_COLUMNS = ("function_type", "data_category", "stage", "employment_type", "motive", "count")
-
-
-class StoreError(RuntimeError):
-    """A problem with the database itself."""
-
-
-class DatabaseLocked(StoreError):
-    """Another process (a running server) holds the database file."""
-
-
-class PeriodLockedError(Exception):
-    """The period is locked; carries the lock."""
-
-    def __init__(self, lock: PeriodLock) -> None:
-        super().__init__(f"period {lock.period} is locked")
-        self.lock = lock
-
-
-class IdempotencyConflictError(Exception):
-    """The idempotency key was used before for other content; carries the original."""
-
-    def __init__(self, original: SubmissionRecord) -> None:
-        super().__init__("idempotency key reused with other content")
-        self.original = original
-
-
-class BudgetError(Exception):
-    """A budget change or a release that the year's budget does not allow."""
-
-    def __init__(self, year: int, total: float | None, spent: float, requested: float) -> None:
-        super().__init__(f"budget of {year} does not allow {requested}")
-        self.year, self.total, self.spent, self.requested = year, total, spent, requested
-
-    @property
-    def remaining(self) -> float:
-        """What is left of the year's budget (0 without a budget)."""
-        return max(0.0, (self.total or 0.0) - self.spent)
-
-
-class AlreadyLockedError(Exception):
-    """The period was locked before."""
-
-    def __init__(self, lock: PeriodLock) -> None:
-        super().__init__(f"period {lock.period} is already locked")
-        self.lock = lock
-
-
-def utcnow() -> dt.datetime:
-    """Now in UTC, without tzinfo (how timestamps are stored)."""
-    return dt.datetime.now(dt.UTC).replace(tzinfo=None)
-
-
-def iso(moment: dt.datetime | None) -> str | None:
-    """A stored UTC timestamp as ISO 8601 with ``Z``."""
-    return None if moment is None else moment.replace(microsecond=0).isoformat() + "Z"
-
-
-@dataclass(frozen=True)
-class TokenRecord:
-    """A token as stored: only the hash of its secret."""
-
-    id: str
-    hash: str
-    role: str
-    municipality: str | None
-    label: str
-    created_at: dt.datetime
-    revoked_at: dt.datetime | None
-
-    @property
-    def active(self) -> bool:
-        """Whether the token has not been revoked."""
-        return self.revoked_at is None
-
-
-@dataclass(frozen=True)
-class SubmissionRecord:
-    """A stored submission version (metadata; rows are read separately)."""
-
-    id: str
-    municipality: str
-    period: str
-    version: int
-    nil_return: bool
-    row_count: int
-    total: int
-    sha256: str
-    taxonomy_version: str
-    received_at: dt.datetime
-    late: bool
-    token_id: str
-    idempotency_key: str | None
-
-    def receipt(self) -> dict[str, Any]:
-        """The receipt shown to the submitting municipality."""
-        return {
-            "id": self.id,
-            "municipality": self.municipality,
-            "period": self.period,
-            "version": self.version,
-            "nil_return": self.nil_return,
-            "rows": self.row_count,
-            "total": self.total,
-            "sha256": self.sha256,
-            "taxonomy_version": self.taxonomy_version,
-            "received_at": iso(self.received_at),
-            "late": self.late,
-        }
-
-    def metadata(self) -> dict[str, Any]:
-        """What a statistician may see: the receipt without anything derived from the counts.
-
-        Not the total, not the row count (a bound on the counts), and not the SHA-256: the
-        canonical text has so little entropy that a small submission can be found from its hash.
-        """
-        receipt = self.receipt()
-        del receipt["total"], receipt["rows"], receipt["sha256"]
-        return receipt
-
-
-@dataclass(frozen=True)
-class PeriodLock:
-    """A locked period."""
-
-    period: str
-    locked_at: dt.datetime
-    locked_by: str
-
-    def to_dict(self) -> dict[str, Any]:
-        """JSON-ready."""
-        return {
-            "period": self.period,
-            "locked_at": iso(self.locked_at),
-            "locked_by": self.locked_by,
-        }
-
-
-@dataclass(frozen=True)
-class AuditEntry:
-    """One line of the audit log: who did what, when, with what outcome; never counts."""
-
-    at: dt.datetime
-    token_id: str | None
-    role: str | None
-    method: str
-    path: str
-    action: str
-    target: str
-    status: int
-    outcome: str
-    detail: str = ""
-
-
-@dataclass(frozen=True)
-class CompletenessRow:
-    """What a period's submissions of one municipality look like."""
-
-    municipality: str
-    versions: int
-    first_received_at: dt.datetime
-    last_received_at: dt.datetime
-    nil_return: bool
-    first_late: bool
-
-
-@dataclass(frozen=True)
-class LedgerEntry:
-    """One release's spending from a year's budget."""
-
-    release_id: str
-    year: int
-    rho: float
-    created_at: dt.datetime
-
-
-@dataclass(frozen=True)
-class Budget:
-    """A data year's privacy budget (zCDP rho): total, spent by releases, and the ledger."""
-
-    year: int
-    total_rho: float | None
-    set_at: dt.datetime | None
-    set_by: str | None
-    ledger: tuple[LedgerEntry, ...]
-
-    @property
-    def spent_rho(self) -> float:
-        """The sum of the ledger."""
-        return math.fsum(e.rho for e in self.ledger)
-
-    @property
-    def remaining_rho(self) -> float:
-        """What is left (0 when no budget has been set)."""
-        return max(0.0, (self.total_rho or 0.0) - self.spent_rho)
-
+from aggregator.store.records import (
+    AuditEntry,
+    Budget,
+    CompletenessRow,
+    LedgerEntry,
+    PeriodLock,
+    SubmissionRecord,
+    TokenRecord,
+)
+from aggregator.store.schema import MIGRATIONS, ROW_COLUMNS, SCHEMA_VERSION
+from schemas.submission import Submission
 
 _SUBMISSION_COLUMNS = (
     "id, municipality, period, version, nil_return, row_count, total, sha256, "
@@ -785,17 +519,9 @@ class Store:
     # -- backup -----------------------------------------------------------------------------
 
     def backup(self, directory: Path) -> None:
-        """Export every table to ``directory`` as Parquet, with a manifest of SHA-256 sums."""
+        """Export every table to ``directory`` (see :mod:`aggregator.store.backup`)."""
         with self._lock:
-            self._con.execute(f"EXPORT DATABASE {_quote(directory)} (FORMAT parquet)")
-        files = {
-            p.name: hashlib.sha256(p.read_bytes()).hexdigest()
-            for p in sorted(directory.iterdir())
-            if p.is_file()
-        }
-        version = self.schema_version()
-        manifest = {"format": BACKUP_FORMAT, "schema_version": version, "files": files}
-        (directory / MANIFEST).write_text(json.dumps(manifest, indent=1), encoding="utf-8")
+            backup.export(self._con, directory, self.schema_version())
 
     @staticmethod
     def restore(directory: Path, target: Path) -> Store:
@@ -807,7 +533,7 @@ class Store:
         """
         if target.exists():
             raise StoreError(f"{target} exists; restore into a new file")
-        version, tables = _check_backup(directory)
+        version, tables = backup.check(directory)
         store = Store(target, upto=version)
         try:
             with store.transaction() as cur:
@@ -836,42 +562,3 @@ def _spent(cur: duckdb.DuckDBPyConnection, year: int) -> float:
     """A year's spending, summed exactly as :attr:`Budget.spent_rho` sums it."""
     rows = cur.execute("SELECT rho FROM ledger WHERE year = ?", [year]).fetchall()
     return math.fsum(r[0] for r in rows)
-
-
-BACKUP_FORMAT = "lekstat-backup/1"
-MANIFEST = "MANIFEST.json"
-
-
-def _check_backup(directory: Path) -> tuple[int, list[str]]:
-    """The schema version and tables of a backup whose files match its manifest."""
-    try:
-        manifest = json.loads((directory / MANIFEST).read_text(encoding="utf-8"))
-        files: dict[str, str] = dict(manifest["files"])
-        version = int(manifest["schema_version"])
-    except (OSError, ValueError, KeyError, TypeError):
-        raise StoreError(f"{directory} is not a lekstat backup (no valid {MANIFEST})") from None
-    if manifest.get("format") != BACKUP_FORMAT or not 1 <= version <= SCHEMA_VERSION:
-        raise StoreError(f"{directory}: a backup this lekstat cannot read ({MANIFEST})")
-    present = {p.name for p in directory.iterdir() if p.is_file() and p.name != MANIFEST}
-    if present != set(files):
-        raise StoreError(f"{directory}: the files differ from the manifest; not restored")
-    for name, digest in files.items():
-        if hashlib.sha256((directory / name).read_bytes()).hexdigest() != digest:
-            raise StoreError(f"{directory}: {name} was changed after the backup; not restored")
-    # Our tables at that schema version, in the order the migrations created them.
-    probe = duckdb.connect(":memory:")
-    try:
-        probe.execute("CREATE TABLE schema_version (version INTEGER, applied_at TIMESTAMP)")
-        for migration in MIGRATIONS[:version]:
-            probe.execute(migration)
-        tables = [r[0] for r in probe.execute("SELECT table_name FROM duckdb_tables()").fetchall()]
-    finally:
-        probe.close()
-    missing = [t for t in tables if f"{t}.parquet" not in files]
-    if missing:
-        raise StoreError(f"{directory}: no data for table(s) {', '.join(missing)}; not restored")
-    return version, tables
-
-
-def _quote(path: Path) -> str:
-    return "'" + str(path).replace("'", "''") + "'"

@@ -250,7 +250,7 @@ def test_store_restore_refuses_a_changed_backup_and_runs_none_of_its_sql(tmp_pat
 
 
 def test_store_timestamps_are_utc_iso() -> None:
-    from aggregator.store import iso
+    from aggregator.clock import iso
 
     assert iso(dt.datetime(2026, 1, 2, 3, 4, 5, 678)) == "2026-01-02T03:04:05Z"
     assert iso(None) is None

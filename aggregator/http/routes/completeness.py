@@ -6,12 +6,11 @@ from typing import Any
 
 from fastapi import APIRouter, Query
 
-from aggregator.clock import local_date
+from aggregator.clock import iso, local_date
 from aggregator.http.deps import ClockDep, Reader, SettingsDep, StoreDep, parse_period
 from aggregator.http.models import AUTHENTICATED, PERIOD_SCHEMA
 from aggregator.http.routes.submissions import deadline_of
 from aggregator.services.releases import reports
-from aggregator.store import iso
 
 router = APIRouter(prefix="/api/v1", tags=["completeness"], responses=AUTHENTICATED)
 

@@ -7,11 +7,11 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Path, Request
 from fastapi.responses import JSONResponse
 
-from aggregator.clock import local_date
+from aggregator.clock import iso, local_date
 from aggregator.http.deps import ClockDep, Reader, Statistician, StoreDep, audit, parse_period
 from aggregator.http.errors import Conflict, Unprocessable
 from aggregator.http.models import AUTHENTICATED, PERIOD_SCHEMA, Lock, LockList, errors
-from aggregator.store import AlreadyLockedError, iso
+from aggregator.store import AlreadyLockedError
 from schemas.periods import FIRST_PERIOD
 
 router = APIRouter(prefix="/api/v1", tags=["periods"], responses=AUTHENTICATED)

@@ -14,7 +14,7 @@ from fastapi import APIRouter, Header, Query, Request
 from fastapi.responses import JSONResponse
 from starlette.concurrency import run_in_threadpool
 
-from aggregator.clock import local_date
+from aggregator.clock import iso, local_date
 from aggregator.config import Settings
 from aggregator.http.deps import (
     ClockDep,
@@ -48,7 +48,7 @@ from aggregator.http.models import (
     submission_body,
 )
 from aggregator.services.auth import Principal
-from aggregator.store import IdempotencyConflictError, PeriodLock, PeriodLockedError, Store, iso
+from aggregator.store import IdempotencyConflictError, PeriodLock, PeriodLockedError, Store
 from schemas.periods import Period
 from schemas.reading import RawTable, from_records, read_csv
 from schemas.validation import validate_submission

@@ -8,6 +8,7 @@ from fastapi import APIRouter, Query, Request
 from fastapi.responses import JSONResponse
 from pydantic import BaseModel, ConfigDict, Field
 
+from aggregator.clock import iso
 from aggregator.http.deps import Admin, AnyPrincipal, ClockDep, StoreDep, audit
 from aggregator.http.errors import NotFound, Unprocessable
 from aggregator.http.models import (
@@ -21,7 +22,7 @@ from aggregator.http.models import (
     errors,
 )
 from aggregator.services.auth import ROLES, TokenError, new_token
-from aggregator.store import TokenRecord, iso
+from aggregator.store import TokenRecord
 from schemas.municipalities import load_register
 
 router = APIRouter(prefix="/api/v1", tags=["tokens"], responses=AUTHENTICATED)

@@ -1,0 +1,149 @@
+"""The records the store reads and writes: plain data, one class per stored thing."""
+
+from __future__ import annotations
+
+import datetime as dt
+import math
+from dataclasses import dataclass
+from typing import Any
+
+from aggregator.clock import iso
+
+
+@dataclass(frozen=True)
+class TokenRecord:
+    """A token as stored: only the hash of its secret."""
+
+    id: str
+    hash: str
+    role: str
+    municipality: str | None
+    label: str
+    created_at: dt.datetime
+    revoked_at: dt.datetime | None
+
+    @property
+    def active(self) -> bool:
+        """Whether the token has not been revoked."""
+        return self.revoked_at is None
+
+
+@dataclass(frozen=True)
+class SubmissionRecord:
+    """A stored submission version (metadata; rows are read separately)."""
+
+    id: str
+    municipality: str
+    period: str
+    version: int
+    nil_return: bool
+    row_count: int
+    total: int
+    sha256: str
+    taxonomy_version: str
+    received_at: dt.datetime
+    late: bool
+    token_id: str
+    idempotency_key: str | None
+
+    def receipt(self) -> dict[str, Any]:
+        """The receipt shown to the submitting municipality."""
+        return {
+            "id": self.id,
+            "municipality": self.municipality,
+            "period": self.period,
+            "version": self.version,
+            "nil_return": self.nil_return,
+            "rows": self.row_count,
+            "total": self.total,
+            "sha256": self.sha256,
+            "taxonomy_version": self.taxonomy_version,
+            "received_at": iso(self.received_at),
+            "late": self.late,
+        }
+
+    def metadata(self) -> dict[str, Any]:
+        """What a statistician may see: the receipt without anything derived from the counts.
+
+        Not the total, not the row count (a bound on the counts), and not the SHA-256: the
+        canonical text has so little entropy that a small submission can be found from its hash.
+        """
+        receipt = self.receipt()
+        del receipt["total"], receipt["rows"], receipt["sha256"]
+        return receipt
+
+
+@dataclass(frozen=True)
+class PeriodLock:
+    """A locked period."""
+
+    period: str
+    locked_at: dt.datetime
+    locked_by: str
+
+    def to_dict(self) -> dict[str, Any]:
+        """JSON-ready."""
+        return {
+            "period": self.period,
+            "locked_at": iso(self.locked_at),
+            "locked_by": self.locked_by,
+        }
+
+
+@dataclass(frozen=True)
+class AuditEntry:
+    """One line of the audit log: who did what, when, with what outcome; never counts."""
+
+    at: dt.datetime
+    token_id: str | None
+    role: str | None
+    method: str
+    path: str
+    action: str
+    target: str
+    status: int
+    outcome: str
+    detail: str = ""
+
+
+@dataclass(frozen=True)
+class CompletenessRow:
+    """What a period's submissions of one municipality look like."""
+
+    municipality: str
+    versions: int
+    first_received_at: dt.datetime
+    last_received_at: dt.datetime
+    nil_return: bool
+    first_late: bool
+
+
+@dataclass(frozen=True)
+class LedgerEntry:
+    """One release's spending from a year's budget."""
+
+    release_id: str
+    year: int
+    rho: float
+    created_at: dt.datetime
+
+
+@dataclass(frozen=True)
+class Budget:
+    """A data year's privacy budget (zCDP rho): total, spent by releases, and the ledger."""
+
+    year: int
+    total_rho: float | None
+    set_at: dt.datetime | None
+    set_by: str | None
+    ledger: tuple[LedgerEntry, ...]
+
+    @property
+    def spent_rho(self) -> float:
+        """The sum of the ledger."""
+        return math.fsum(e.rho for e in self.ledger)
+
+    @property
+    def remaining_rho(self) -> float:
+        """What is left (0 when no budget has been set)."""
+        return max(0.0, (self.total_rho or 0.0) - self.spent_rho)
