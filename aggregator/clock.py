@@ -43,8 +43,14 @@ class SettableClock:
 
 
 def parse_moment(text: str) -> dt.datetime:
-    """``2025-04-08`` or ``2025-04-08T09:00`` as a naive UTC datetime; ValueError otherwise."""
-    moment = dt.datetime.fromisoformat(text.strip().removesuffix("Z"))
+    """``2025-04-08``, ``2025-04-08T09:00`` or ``…Z``/``…+02:00`` as a naive UTC datetime.
+
+    Naive UTC is how the store keeps time; ValueError for anything else.
+
+    >>> parse_moment("2026-01-15T10:00:00Z"), parse_moment("2026-01-15T12:00+02:00")
+    (datetime.datetime(2026, 1, 15, 10, 0), datetime.datetime(2026, 1, 15, 10, 0))
+    """
+    moment = dt.datetime.fromisoformat(str(text).strip().replace("Z", "+00:00"))
     if moment.tzinfo is not None:
         moment = moment.astimezone(dt.UTC).replace(tzinfo=None)
     return moment
@@ -58,6 +64,14 @@ def _amsterdam() -> dt.tzinfo:
 
 
 _LOCAL = _amsterdam()
+#: Whether Dutch time is known here (else :func:`local_time` gives UTC).
+HAS_ZONE = _LOCAL is not dt.UTC
+
+
+def local_time(moment: dt.datetime) -> dt.datetime:
+    """A stored UTC moment (naive or aware) in Dutch time."""
+    aware = moment if moment.tzinfo else moment.replace(tzinfo=dt.UTC)
+    return aware.astimezone(_LOCAL)
 
 
 def local_date(moment: dt.datetime) -> dt.date:

@@ -15,7 +15,7 @@ from typing import Any, Protocol
 
 import pandas as pd
 
-from aggregator.report.i18n import parse_moment
+from aggregator.clock import parse_moment
 from schemas.municipalities import Municipality, Register, load_register
 from schemas.periods import Period
 from schemas.tables import STAGE
@@ -97,7 +97,7 @@ class ReportData:
     @property
     def created_at(self) -> dt.datetime:
         """When the release was created (aware, UTC)."""
-        return parse_moment(self.release["created_at"])
+        return parse_moment(self.release["created_at"]).replace(tzinfo=dt.UTC)
 
     @property
     def expected_municipalities(self) -> int:
@@ -249,7 +249,7 @@ def missing_as_of(
     The release counted what the store held at its making; ``created_at`` is kept to the
     second, so everything received within that second is taken as held.
     """
-    created = parse_moment(release["created_at"]).replace(tzinfo=None) + dt.timedelta(seconds=1)
+    created = parse_moment(release["created_at"]) + dt.timedelta(seconds=1)
     received = {
         s.municipality
         for s in store.list_submissions(period=period)

@@ -19,7 +19,8 @@ from __future__ import annotations
 import datetime as dt
 import math
 from typing import Literal
-from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from aggregator.clock import HAS_ZONE, local_time
 
 Lang = Literal["nl", "en"]
 LANGS: tuple[Lang, ...] = ("nl", "en")
@@ -263,25 +264,6 @@ TEXT: dict[str, dict[str, str]] = {
 
 _ORDINALS_EN = {1: "first", 2: "second", 3: "third", 4: "fourth"}
 
-try:
-    _AMSTERDAM: dt.tzinfo | None = ZoneInfo("Europe/Amsterdam")
-except ZoneInfoNotFoundError:  # pragma: no cover - a system without a time-zone database
-    _AMSTERDAM = None
-
-
-def parse_moment(text: str) -> dt.datetime:
-    """A stored UTC time (``2026-01-15T10:00:00Z`` or ``2026-01-15 10:00:00``) as aware UTC."""
-    moment = dt.datetime.fromisoformat(str(text).strip().replace("Z", "+00:00"))
-    if moment.tzinfo is None:
-        moment = moment.replace(tzinfo=dt.UTC)
-    return moment.astimezone(dt.UTC)
-
-
-def local_time(moment: dt.datetime) -> dt.datetime:
-    """``moment`` in Dutch time (UTC when the system has no time-zone database)."""
-    aware = moment if moment.tzinfo else moment.replace(tzinfo=dt.UTC)
-    return aware.astimezone(_AMSTERDAM) if _AMSTERDAM is not None else aware
-
 
 class Formatter:
     """Numbers, intervals, dates and words in one language."""
@@ -341,7 +323,7 @@ class Formatter:
     def date_time(self, moment: dt.datetime) -> str:
         """``15 januari 2026 om 11.00 uur Nederlandse tijd`` / ``… at 11:00 Amsterdam time``."""
         local = local_time(moment)
-        zone = self.t("amsterdam_time") if _AMSTERDAM is not None else "UTC"
+        zone = self.t("amsterdam_time") if HAS_ZONE else "UTC"
         clock = f"{local:%H.%M} uur" if self.lang == "nl" else f"{local:%H:%M}"
         return f"{self.date(local)} {self.t('at')} {clock} {zone}"
 

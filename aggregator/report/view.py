@@ -14,9 +14,10 @@ from typing import Any
 import pandas as pd
 from markupsafe import Markup
 
+from aggregator.clock import parse_moment
 from aggregator.report import charts
 from aggregator.report.data import ReportData, table_meta, table_names, totals_table
-from aggregator.report.i18n import Formatter, Lang, parse_moment
+from aggregator.report.i18n import Formatter, Lang
 from schemas.municipalities import load_register
 from schemas.tables import PROVINCE, QUARTER, STAGE, VALUE_COLUMNS, dimension_label
 from schemas.taxonomy import GROUP_DIMENSION, Taxonomy, TaxonomyError
