@@ -1,13 +1,32 @@
-"""Service settings: passed to :func:`aggregator.http.app.create_app`, never read at import time."""
+"""Service settings: passed to :func:`aggregator.http.app.create_app`, never read at import time.
+
+:meth:`Settings.from_env` reads the ``LEKSTAT_*`` environment variables and checks every value
+where it enters: a wrong one is a :class:`SettingsError` that names the variable, the value and
+what it should be, before anything is opened or created.
+"""
 
 from __future__ import annotations
 
 import os
-from dataclasses import dataclass, field, replace
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field, fields, replace
 from pathlib import Path
+from typing import Any
 
 #: Where the database lives unless ``LEKSTAT_DB`` says otherwise.
 DEFAULT_DB = "lekstat.duckdb"
+
+
+class SettingsError(ValueError):
+    """A setting with a value lekstat cannot use; the message in Dutch and English."""
+
+    def __init__(self, message_nl: str, message_en: str) -> None:
+        super().__init__(message_en)
+        self.message_nl, self.message_en = message_nl, message_en
+
+    def message(self, lang: str) -> str:
+        """The message in ``lang``."""
+        return self.message_nl if lang == "nl" else self.message_en
 
 
 @dataclass(frozen=True)
@@ -24,6 +43,8 @@ class Settings:
     rate_limit_burst: int = 120
     #: A quarter's submission is on time when it arrives within this many days after its end.
     deadline_days: int = 30
+    #: Whom a municipality contacts about a locked quarter or a refused submission.
+    contact: str = "de beheerder van lekstat / the lekstat operator"
     #: Demonstrations only: start the service's clock at this moment (ISO date or time) and
     #: let ``lekstat-server demo-clock`` move it. Never set in production.
     demo_clock: str | None = None
@@ -33,20 +54,79 @@ class Settings:
     body_timeout: float = 60.0
 
     @classmethod
-    def from_env(cls, **overrides: object) -> Settings:
-        """Settings from ``LEKSTAT_*`` environment variables, then ``overrides``."""
-        env = os.environ
-        settings = cls(
-            db_path=Path(env.get("LEKSTAT_DB", DEFAULT_DB)),
-            max_body_bytes=int(env.get("LEKSTAT_MAX_BODY_BYTES", cls.max_body_bytes)),
-            max_rows=int(env.get("LEKSTAT_MAX_ROWS", cls.max_rows)),
-            rate_limit_per_minute=float(
-                env.get("LEKSTAT_RATE_LIMIT_PER_MINUTE", cls.rate_limit_per_minute)
-            ),
-            rate_limit_burst=int(env.get("LEKSTAT_RATE_LIMIT_BURST", cls.rate_limit_burst)),
-            deadline_days=int(env.get("LEKSTAT_DEADLINE_DAYS", cls.deadline_days)),
-            demo_clock=env.get("LEKSTAT_DEMO_CLOCK") or None,
-            header_timeout=float(env.get("LEKSTAT_HEADER_TIMEOUT", cls.header_timeout)),
-            body_timeout=float(env.get("LEKSTAT_BODY_TIMEOUT", cls.body_timeout)),
-        )
-        return replace(settings, **overrides)  # type: ignore[arg-type]
+    def from_env(cls, environ: Mapping[str, str] | None = None, **overrides: object) -> Settings:
+        """Settings from ``LEKSTAT_*`` environment variables, then ``overrides``; checked."""
+        env = os.environ if environ is None else environ
+        values: dict[str, Any] = {}
+        for f in fields(cls):
+            var = "LEKSTAT_" + ("DB" if f.name == "db_path" else f.name.upper())
+            raw = env.get(var)
+            if raw is None or raw == "":
+                continue
+            values[f.name] = _parse(var, raw, _PARSERS[f.name])
+        return replace(cls(**values), **overrides)  # type: ignore[arg-type]
+
+    def __post_init__(self) -> None:
+        for name, (low, high) in _RANGES.items():
+            value = getattr(self, name)
+            if not low <= value <= high:
+                var = "LEKSTAT_" + name.upper()
+                raise SettingsError(
+                    f"{var} = {value!r} ligt niet tussen {low:g} en {high:g}",
+                    f"{var} = {value!r} is not between {low:g} and {high:g}",
+                )
+
+
+def _int(text: str) -> int:
+    return int(text.strip())
+
+
+def _float(text: str) -> float:
+    value = float(text.strip())
+    if value != value or value in (float("inf"), float("-inf")):
+        raise ValueError(text)
+    return value
+
+
+def _text(text: str) -> str:
+    return text.strip()
+
+
+_PARSERS: dict[str, Callable[[str], object]] = {
+    "db_path": lambda t: Path(t),
+    "max_body_bytes": _int,
+    "max_rows": _int,
+    "rate_limit_per_minute": _float,
+    "rate_limit_burst": _int,
+    "deadline_days": _int,
+    "contact": _text,
+    "demo_clock": _text,
+    "header_timeout": _float,
+    "body_timeout": _float,
+}
+
+_KIND_NL: dict[object, str] = {_int: "een geheel getal", _float: "een getal"}
+_KIND_EN: dict[object, str] = {_int: "a whole number", _float: "a number"}
+
+#: The values a numeric setting may take.
+_RANGES: dict[str, tuple[float, float]] = {
+    "max_body_bytes": (1_000, 1_000_000_000),
+    "max_rows": (1, 1_000_000),
+    "rate_limit_per_minute": (1, 1_000_000),
+    "rate_limit_burst": (1, 1_000_000),
+    "deadline_days": (0, 365),
+    "header_timeout": (0.1, 3_600),
+    "body_timeout": (0.1, 3_600),
+}
+
+
+def _parse(var: str, raw: str, parser: Callable[[str], object]) -> object:
+    try:
+        return parser(raw)
+    except ValueError:
+        nl = _KIND_NL.get(parser, "een geldige waarde")
+        en = _KIND_EN.get(parser, "a valid value")
+        raise SettingsError(
+            f"{var} = {raw!r} is geen {nl.removeprefix('een ')}; geef {nl}",
+            f"{var} = {raw!r} is not {en}; give {en}",
+        ) from None

@@ -12,7 +12,6 @@ authentication and audit cost.
 from __future__ import annotations
 
 import argparse
-import csv
 import os
 import platform
 import statistics
@@ -28,9 +27,9 @@ import httpx
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
+from aggregator.demo.processes import free_port, onboard, run, start_server, stop_server
 from aggregator.demo.synth import SyntheticConfig, generate
 from schemas.periods import Period
-from tests.e2e.processes import free_port, run, start_server, stop_server
 
 BARE_APP = """
 import json
@@ -105,23 +104,8 @@ def main() -> int:
     print(f"machine: {machine}, Python {platform.python_version()}")
     with tempfile.TemporaryDirectory() as tmp:
         db = Path(tmp) / "bench.duckdb"
-        out = Path(tmp) / "tokens.csv"
         assert run("lekstat-server", "--db", str(db), "init").returncode == 0
-        result = run(
-            "lekstat-server",
-            "--db",
-            str(db),
-            "token",
-            "create",
-            "--role",
-            "municipality",
-            "--all-municipalities",
-            "--out",
-            str(out),
-        )
-        assert result.returncode == 0, result.stderr
-        with out.open(encoding="utf-8") as f:
-            tokens = {r["municipality"]: r["token"] for r in csv.DictReader(f)}
+        tokens = onboard(db, Path(tmp) / "tokens.csv")
         server = start_server(db, env=env)
         bare_port = free_port()
         (Path(tmp) / "bare_app.py").write_text(BARE_APP)

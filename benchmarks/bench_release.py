@@ -7,7 +7,7 @@ and drafts corrected by a second version), each validated by
 quarters locked after their year. Checkpointed copies are taken after 1, 5 (and 20) years.
 
 Then, for each copy, in fresh processes, releases of the copy's latest year (default plan,
-ρ = 1) through :func:`aggregator.services.releases.create_release`: the process's first release
+ρ = 1) through :func:`aggregator.services.releases.create`: the process's first release
 on its own (it builds and caches the plan's layout, budget split and least-squares factors), the
 median of several with the engine's plan caches emptied before each, and of several with the
 plans cached; the latest-version query (:meth:`Store.latest_rows`) on its own; the peak RSS of
@@ -49,9 +49,13 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from benchlib import machine, peak_rss_mib, rss_mib
 
+from aggregator.config import Settings
 from aggregator.demo.synth import SyntheticConfig, SyntheticData, generate
 from aggregator.dp import engine
-from aggregator.services.releases import ReleaseRequest, create_release
+from aggregator.services import releases
+from aggregator.services.auth import OPERATOR
+from aggregator.services.context import Context
+from aggregator.services.releases import ReleaseRequest
 from aggregator.store import Store
 from schemas.periods import FIRST_PERIOD, Period
 from schemas.submission import Submission
@@ -174,7 +178,8 @@ def build(directory: Path, sizes: list[int]) -> list[dict[str, Any]]:
 
 def _release(store: Store, year: int, n: int) -> dict[str, Any]:
     now = dt.datetime(year + 1, 3, 1, 12, n % 60, tzinfo=UTC)
-    return create_release(store, ReleaseRequest(year, RHO), created_by="bench", now=now)
+    ctx = Context(store, Settings(db_path=store.path), lambda: now)
+    return releases.create(ctx, OPERATOR, ReleaseRequest(year, RHO))
 
 
 def _forget_plans() -> None:

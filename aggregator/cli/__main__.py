@@ -2,6 +2,6 @@
 
 import sys
 
-from aggregator.launcher import main
+from aggregator.cli.launcher import main
 
 sys.exit(main())

@@ -16,16 +16,16 @@ import os
 import socket
 import stat
 import tempfile
-from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
 import anyio.to_thread
 
+from aggregator.cli.base import Forwarded
+from aggregator.services.context import Context
+
 #: Unix socket paths are limited to about 104–108 bytes.
 _MAX_SOCKET_PATH = 100
-
-Runner = Callable[[list[str], str], tuple[int, str, str]]
 
 
 def socket_path(db_path: Path) -> Path:
@@ -56,30 +56,49 @@ class OperatorError(RuntimeError):
     """The operator socket cannot be trusted or reached."""
 
 
-async def serve_operator(path: Path, runner: Runner) -> asyncio.AbstractServer:
-    """Listen on ``path`` and run each request with ``runner`` in a worker thread."""
+class OperatorChannel:
+    """The operator socket as a companion of the service: started and stopped with it."""
 
-    async def handle(reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
-        try:
-            line = await reader.readline()
-            request = json.loads(line)
-            argv = [str(a) for a in request["argv"]]
-            cwd = str(request.get("cwd") or os.getcwd())
-            code, out, err = await anyio.to_thread.run_sync(runner, argv, cwd)
-            reply: dict[str, Any] = {"exit": code, "stdout": out, "stderr": err}
-        except Exception as exc:  # a malformed request must not take the server down
-            reply = {"exit": 3, "stdout": "", "stderr": f"operator channel: {type(exc).__name__}\n"}
-        writer.write(json.dumps(reply).encode() + b"\n")
-        await writer.drain()
-        writer.close()
+    def __init__(self, path: Path, runner: Forwarded) -> None:
+        self.path = path
+        self.runner = runner
+        self._server: asyncio.AbstractServer | None = None
 
-    if path.exists():
-        path.unlink()  # a stale socket of a crashed server
-    # Connecting needs write permission on the socket, which the process umask never gives to
-    # others; 0600 also keeps out the group.
-    server = await asyncio.start_unix_server(handle, path=str(path), limit=2**20)
-    os.chmod(path, 0o600)
-    return server
+    async def start(self, context: Context) -> None:
+        """Listen on the socket; each request runs in a worker thread on ``context``."""
+
+        async def handle(reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
+            try:
+                line = await reader.readline()
+                request = json.loads(line)
+                argv = [str(a) for a in request["argv"]]
+                cwd = str(request.get("cwd") or os.getcwd())
+                code, out, err = await anyio.to_thread.run_sync(self.runner, argv, cwd, context)
+                reply: dict[str, Any] = {"exit": code, "stdout": out, "stderr": err}
+            except Exception as exc:  # a malformed request must not take the server down
+                reply = {
+                    "exit": 3,
+                    "stdout": "",
+                    "stderr": f"operator channel: {type(exc).__name__}\n",
+                }
+            writer.write(json.dumps(reply).encode() + b"\n")
+            await writer.drain()
+            writer.close()
+
+        if self.path.exists():
+            self.path.unlink()  # a stale socket of a crashed server
+        # Connecting needs write permission on the socket, which the process umask never gives
+        # to others; 0600 also keeps out the group.
+        self._server = await asyncio.start_unix_server(handle, path=str(self.path), limit=2**20)
+        os.chmod(self.path, 0o600)
+
+    async def stop(self) -> None:
+        """Stop listening and remove the socket."""
+        if self._server is not None:
+            self._server.close()
+            await self._server.wait_closed()
+            self._server = None
+        self.path.unlink(missing_ok=True)
 
 
 def forward(path: Path, argv: list[str], timeout: float = 3600.0) -> tuple[int, str, str]:

@@ -10,12 +10,8 @@ submissions behave as they did in that year. Nothing is left running.
 
 from __future__ import annotations
 
-import csv
 import datetime as dt
-import os
 import shutil
-import signal
-import socket
 import subprocess
 import sys
 import time
@@ -26,9 +22,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, TextIO
 
-import httpx
-
 from aggregator.cli.channel import forward, socket_path
+from aggregator.demo.processes import Server, free_port, onboard, script, start_server, stop_server
 from aggregator.demo.synth import SyntheticConfig, SyntheticData, Upload, generate
 from client.api import Client
 from schemas.periods import Period, quarters_of
@@ -66,19 +61,14 @@ class Timings:
         print(f"  {text}", file=self.out, flush=True)
 
 
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
-
-
 def _server_command() -> list[str]:
-    return [sys.executable, "-m", "aggregator.cli"]
+    return [script("lekstat-server")]
 
 
 def _operator(db: Path, *argv: str) -> str:
     """Run a lekstat-server command in the running server; its output, or DemoError."""
-    code, out, err = forward(socket_path(db), list(argv))
+    # The demo tells its story in English; the commands it runs answer in the same language.
+    code, out, err = forward(socket_path(db), ["--lang", "en", *argv])
     if code != 0:
         raise DemoError(f"lekstat-server {' '.join(argv)} failed: {err.strip() or out.strip()}")
     return out
@@ -103,42 +93,16 @@ def _at_nine(day: dt.date) -> dt.datetime:
     return dt.datetime.combine(day, dt.time(9))
 
 
-def _start_server(db: Path, port: int, clock: dt.datetime, log: Path) -> subprocess.Popen[bytes]:
+def _start_server(db: Path, port: int, clock: dt.datetime, log: Path) -> Server:
     env = {
-        **os.environ,
         "LEKSTAT_DEMO_CLOCK": clock.isoformat(),
         "LEKSTAT_RATE_LIMIT_PER_MINUTE": "6000",
         "LEKSTAT_RATE_LIMIT_BURST": "1000",
     }
-    with log.open("wb") as handle:
-        process = subprocess.Popen(  # noqa: S603 - our own command line, fixed arguments
-            [*_server_command(), "--db", str(db), "serve", "--port", str(port)],
-            stdout=handle,
-            stderr=subprocess.STDOUT,
-            env=env,
-        )
-    url = f"http://127.0.0.1:{port}"
-    deadline = time.monotonic() + 60
-    while time.monotonic() < deadline:
-        if process.poll() is not None:
-            raise DemoError(f"the server stopped at once; see {log}")
-        try:
-            if httpx.get(url + "/healthz", timeout=1).status_code == 200:
-                return process
-        except httpx.HTTPError:
-            time.sleep(0.1)
-    process.kill()
-    raise DemoError(f"the server did not start within a minute; see {log}")
-
-
-def _stop_server(process: subprocess.Popen[bytes]) -> None:
-    if process.poll() is None:
-        process.send_signal(signal.SIGTERM)
-        try:
-            process.wait(timeout=30)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait()
+    try:
+        return start_server(db, env=env, port=port, log=log, timeout=60)
+    except RuntimeError:
+        raise DemoError(f"the server did not start; see {log}") from None
 
 
 class Municipalities:
@@ -196,36 +160,26 @@ def run_demo(
         data: SyntheticData = generate([year], SyntheticConfig(seed=seed))
         tokens_file = out / "tokens.csv"
         _cli(db, "init")
-        _cli(
-            db,
-            "token",
-            "create",
-            "--role",
-            "municipality",
-            "--all-municipalities",
-            "--out",
-            str(tokens_file),
-        )
+        tokens = onboard(db, tokens_file)
         statistician = _cli(
             db, "token", "create", "--role", "statistician", "--label", "demo"
         ).splitlines()[-1]
         analyst = _cli(db, "token", "create", "--role", "analyst", "--label", "demo").splitlines()[
             -1
         ]
-        with tokens_file.open(encoding="utf-8") as f:
-            tokens = {r["municipality"]: r["token"] for r in csv.DictReader(f)}
         truth = data.truth_rows(year)
         stage_counts = int(truth["count"].sum())
         t.say(f"{len(tokens)} municipality tokens; {stage_counts} true stage counts in {year}")
         written["tokens"] = tokens_file
 
-    port = _free_port()
+    port = free_port()
     url = f"http://127.0.0.1:{port}"
     first_clock = _at_nine(periods[0].end + dt.timedelta(days=ON_TIME_DAYS))
     # After the last late submission: the release counts everything it is stamped after.
     release_clock = _at_nine(periods[-1].end + dt.timedelta(days=RELEASE_DAYS))
     with t.step(f"Start the server on {url} (demo clock at {first_clock:%Y-%m-%d})"):
         server = _start_server(db, port, first_clock, log)
+    url = server.url
     clock = DemoClock(db, first_clock)
     municipalities = Municipalities(url, tokens)
     try:
@@ -266,7 +220,7 @@ def run_demo(
     finally:
         municipalities.close()
         with t.step("Stop the server"):
-            _stop_server(server)
+            stop_server(server)
 
     total = time.perf_counter() - total_start
     print("\nSummary", file=stream)
@@ -285,7 +239,10 @@ def run_demo(
 
 def _cli(db: Path, *argv: str) -> str:
     result = subprocess.run(  # noqa: S603 - our own command line, fixed arguments
-        [*_server_command(), "--db", str(db), *argv], capture_output=True, text=True, check=False
+        [*_server_command(), "--db", str(db), "--lang", "en", *argv],
+        capture_output=True,
+        text=True,
+        check=False,
     )
     if result.returncode != 0:
         raise DemoError(f"lekstat-server {' '.join(argv)} failed: {result.stderr.strip()}")

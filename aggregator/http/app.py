@@ -5,8 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
-from pathlib import Path
-from typing import Any
+from typing import Any, Protocol
 
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
@@ -14,12 +13,10 @@ from fastapi.responses import JSONResponse
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from aggregator import package_version
-from aggregator.cli.channel import serve_operator
-from aggregator.cli.main import run_captured
 from aggregator.clock import utcnow
 from aggregator.config import Settings
 from aggregator.http.deps import get_lang
-from aggregator.http.errors import ApiError
+from aggregator.http.errors import ApiError, from_refusal
 from aggregator.http.guard import Guard, RateLimiter
 from aggregator.http.routes import (
     budget,
@@ -31,7 +28,19 @@ from aggregator.http.routes import (
     submissions,
     tokens,
 )
+from aggregator.services.context import Context
+from aggregator.services.refusals import Refusal
 from aggregator.store import Store
+
+
+class Companion(Protocol):
+    """Something that runs beside the service for its lifetime (the operator channel)."""
+
+    async def start(self, context: Context) -> None:
+        """Start, with the service's context."""
+
+    async def stop(self) -> None:
+        """Stop and clean up."""
 
 
 def create_app(
@@ -39,30 +48,26 @@ def create_app(
     *,
     store: Store | None = None,
     clock: Callable[[], dt.datetime] = utcnow,
-    operator_socket: Path | None = None,
+    companion: Companion | None = None,
 ) -> FastAPI:
     """The lekstat service on ``settings.db_path`` (or on an open ``store``).
 
-    With ``operator_socket``, ``lekstat-server`` commands can run in the service while it
-    holds the database (see :mod:`aggregator.cli.channel`).
+    A ``companion`` (the ``lekstat-server`` operator channel) is started and stopped with the
+    service; the application itself knows nothing of the command line.
     """
     owns_store = store is None
     the_store = store if store is not None else Store(settings.db_path)
+    context = Context(the_store, settings, clock)
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
-        channel = None
-        if operator_socket is not None:
-            channel = await serve_operator(
-                operator_socket, lambda argv, cwd: run_captured(argv, cwd, the_store, clock)
-            )
+        if companion is not None:
+            await companion.start(context)
         try:
             yield
         finally:
-            if channel is not None:
-                channel.close()
-                await channel.wait_closed()
-                operator_socket.unlink(missing_ok=True)  # type: ignore[union-attr]
+            if companion is not None:
+                await companion.stop()
             if owns_store:
                 the_store.close()
 
@@ -81,6 +86,7 @@ def create_app(
     app.state.settings = settings
     app.state.store = the_store
     app.state.clock = clock
+    app.state.context = context
 
     _install_error_handlers(app)
     for module in (health, reference, submissions, completeness, periods, budget, releases, tokens):
@@ -101,10 +107,14 @@ def _error(exc: ApiError, request: Request) -> JSONResponse:
 
 def _install_error_handlers(app: FastAPI) -> None:
     # An unexpected exception is answered (500, the one shape) and logged by its type in the
-    # guard (aggregator/guard.py), which sits around the router.
+    # guard (aggregator/http/guard.py), which sits around the router.
     @app.exception_handler(ApiError)
     async def api_error(request: Request, exc: ApiError) -> JSONResponse:
         return _error(exc, request)
+
+    @app.exception_handler(Refusal)
+    async def refusal(request: Request, exc: Refusal) -> JSONResponse:
+        return _error(from_refusal(exc), request)
 
     @app.exception_handler(RequestValidationError)
     async def request_invalid(request: Request, exc: RequestValidationError) -> JSONResponse:

@@ -1,12 +1,16 @@
-"""Errors of the service: each class has its status and a stable code; one handler renders
-them all in the one error shape ``{"error": {"code", "message", "details"}}``.
+"""Errors over HTTP: each class has its status and a stable code; one handler renders them all
+in the one error shape ``{"error": {"code", "message", "details"}}``.
 
+The services' refusals reach HTTP through one table, :data:`STATUS_OF_KIND`; the classes below
+are for what only HTTP can get wrong (a body that is not JSON, a missing token, a rate limit).
 Messages are given in Dutch and English; the response uses the request's language.
 """
 
 from __future__ import annotations
 
 from typing import Any
+
+from aggregator.services.refusals import Kind, Refusal
 
 
 class ApiError(Exception):
@@ -58,24 +62,6 @@ class Unauthenticated(ApiError):
         super().__init__(message_nl, message_en, headers={"WWW-Authenticate": "Bearer"})
 
 
-class Forbidden(ApiError):
-    """The token's role may not do this (403)."""
-
-    status, code = 403, "forbidden"
-
-
-class NotFound(ApiError):
-    """No such resource, or not one this token may see (404)."""
-
-    status, code = 404, "not_found"
-
-
-class Conflict(ApiError):
-    """The request conflicts with the state: a locked period, a reused key (409)."""
-
-    status, code = 409, "conflict"
-
-
 class RequestTimeout(ApiError):
     """The request body did not arrive in time (408)."""
 
@@ -118,9 +104,20 @@ class InternalError(ApiError):
     status, code = 500, "internal_error"
 
 
-def forbidden(role: str) -> Forbidden:
-    """The standard refusal for a role that may not use an endpoint."""
-    return Forbidden(
-        f"de rol {role} mag dit niet",
-        f"the role {role} may not do this",
-    )
+#: A refusal's HTTP status, by its kind: the one table of the HTTP edge.
+STATUS_OF_KIND: dict[Kind, int] = {
+    Kind.INVALID: 422,
+    Kind.NOT_FOUND: 404,
+    Kind.CONFLICT: 409,
+    Kind.FORBIDDEN: 403,
+    Kind.TOO_LARGE: 413,
+    Kind.BUSY: 429,
+    Kind.FAILURE: 503,
+}
+
+
+def from_refusal(refusal: Refusal) -> ApiError:
+    """A service's refusal as an HTTP error, with the status of its kind."""
+    error = ApiError(refusal.message_nl, refusal.message_en, refusal.details, code=refusal.code)
+    error.status = STATUS_OF_KIND[refusal.kind]
+    return error

@@ -195,7 +195,7 @@ class Guard:
             principal = await anyio.to_thread.run_sync(authenticate, self.store, token)
             # The endpoint's authentication reuses this answer instead of asking the store again.
             scope.setdefault("state", {})["authenticated"] = (token, principal)
-        key = "t:" + principal.token_id if principal is not None else client
+        key = f"t:{principal.token_id}" if principal is not None else client
         wait = self.limiter.take(key)
         if wait > 0:
             seconds = max(1, math.ceil(wait))
@@ -238,21 +238,25 @@ class Guard:
             principal = state["authenticated"][1]
         route = scope.get("route")
         path = getattr(route, "path", None) or scope.get("path", "")
-        # Defaults for requests refused before the endpoint ran: the route's name and its
-        # path parameters (a period, a token id), or the raw method and path.
-        action = getattr(route, "name", None) or f"{scope['method']} {path}"
-        target = " ".join(str(v) for v in (scope.get("path_params") or {}).values())
+        # Requests refused before an operation described itself (413, 408, 429, 401, 403) are
+        # named by the route and its path parameters (a period, a token id), or the raw method
+        # and path.
+        note = state.get("audit")
+        action = (note.action if note else "") or getattr(route, "name", None)
+        target = (note.target if note else "") or " ".join(
+            str(v) for v in (scope.get("path_params") or {}).values()
+        )
         entry = AuditEntry(
             at=utcnow(),
             token_id=getattr(principal, "token_id", None),
             role=getattr(principal, "role", None),
             method=scope["method"],
             path=str(path)[:200],
-            action=str(state.get("audit_action", action))[:100],
-            target=str(state.get("audit_target", target))[:200],
+            action=str(action or f"{scope['method']} {path}")[:100],
+            target=str(target)[:200],
             status=status,
             outcome="accepted" if status < 400 else "refused" if status < 500 else "error",
-            detail=str(state.get("audit_detail", ""))[:500],
+            detail=str(note.detail if note else "")[:500],
         )
         try:
             await anyio.to_thread.run_sync(self.store.audit, entry)

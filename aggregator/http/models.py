@@ -1,23 +1,43 @@
-"""What the OpenAPI document promises about answers: the one error body, the status codes every
-operation can give, and the shapes of the main answers.
+"""The wire shapes of the HTTP API: one response model per shape, set as ``response_model``.
 
-These models only document (``responses=`` on the routes); the endpoints build their answers
-themselves. Objects that a role must not see more of are closed (``additionalProperties:
-false``), so a schema check of the answers also catches a field that should not be there (a
-total in a statistician's view, a token's secret in a listing).
+Every answer goes through its model, so a field can reach a caller only if a model names it; the
+models are closed (``additionalProperties: false``), so a schema check of the answers also
+catches a field that should not be there (a total in a statistician's view, a token's secret in
+a listing). The ``of`` class methods build a model from what the services return.
 """
 
 from __future__ import annotations
 
-from typing import Any, Literal
+from collections.abc import Sequence
+from dataclasses import asdict
+from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, BeforeValidator, ConfigDict, Field
 
+from aggregator.clock import iso
+from aggregator.dp.engine import TablePreview
+from aggregator.dp.privacy import DELTA
+from aggregator.services.budget import BudgetView, epsilon
+from aggregator.services.completeness import PeriodCompleteness
+from aggregator.services.releases import ReleaseRequest
+from aggregator.store import AuditEntry, PeriodLock, SubmissionRecord, TokenRecord
 from schemas.taxonomy import load_taxonomy
 
 
 class _Closed(BaseModel):
     model_config = ConfigDict(extra="forbid")
+
+
+def _integral(value: object) -> object:
+    """JSON has one number type: ``2026.0`` is the integer 2026, as JSON Schema says."""
+    if isinstance(value, float) and value.is_integer():
+        return int(value)
+    return value
+
+
+#: An integer field of a strict request body that takes ``2026`` and ``2026.0`` (both are
+#: JSON Schema integers), and refuses ``true``, ``"2026"`` and ``2026.5``.
+JsonInt = Annotated[int, BeforeValidator(_integral)]
 
 
 class ErrorInner(_Closed):
@@ -88,6 +108,23 @@ class Receipt(_Closed):
     received_at: str
     late: bool
 
+    @classmethod
+    def of(cls, r: SubmissionRecord) -> Receipt:
+        """The receipt of a stored version."""
+        return cls(
+            id=r.id,
+            municipality=r.municipality,
+            period=r.period,
+            version=r.version,
+            nil_return=r.nil_return,
+            rows=r.row_count,
+            total=r.total,
+            sha256=r.sha256,
+            taxonomy_version=r.taxonomy_version,
+            received_at=iso(r.received_at) or "",
+            late=r.late,
+        )
+
 
 class DryRun(_Closed):
     """What a submission would get as receipt; nothing is stored."""
@@ -102,6 +139,22 @@ class DryRun(_Closed):
     sha256: str = Field(pattern="^[0-9a-f]{64}$")
     taxonomy_version: str
     late: bool
+
+    @classmethod
+    def of(cls, r: SubmissionRecord) -> DryRun:
+        """The would-be receipt of a checked, unstored version."""
+        return cls(
+            dry_run=True,
+            municipality=r.municipality,
+            period=r.period,
+            version=r.version,
+            nil_return=r.nil_return,
+            rows=r.row_count,
+            total=r.total,
+            sha256=r.sha256,
+            taxonomy_version=r.taxonomy_version,
+            late=r.late,
+        )
 
 
 class Row(_Closed):
@@ -122,17 +175,34 @@ class ReceiptWithData(Receipt):
 
 
 class SubmissionMetadata(_Closed):
-    """A statistician's view of a version: no total, no row count, no rows."""
+    """A statistician's view of a version: no total, no row count, no rows.
+
+    Not the total, not the row count (a bound on the counts), and not the SHA-256: the canonical
+    text has so little entropy that a small submission can be found from its hash.
+    """
 
     id: str
     municipality: str
     period: str
     version: int = Field(ge=1)
     nil_return: bool
-    sha256: str = Field(pattern="^[0-9a-f]{64}$")
     taxonomy_version: str
     received_at: str
     late: bool
+
+    @classmethod
+    def of(cls, r: SubmissionRecord) -> SubmissionMetadata:
+        """The metadata of a stored version."""
+        return cls(
+            id=r.id,
+            municipality=r.municipality,
+            period=r.period,
+            version=r.version,
+            nil_return=r.nil_return,
+            taxonomy_version=r.taxonomy_version,
+            received_at=iso(r.received_at) or "",
+            late=r.late,
+        )
 
 
 class SubmissionList(_Closed):
@@ -141,7 +211,67 @@ class SubmissionList(_Closed):
     submissions: list[Receipt] | list[SubmissionMetadata]
 
 
-# -- periods, tokens, audit -------------------------------------------------------------------
+# -- completeness -----------------------------------------------------------------------------
+
+
+class MunicipalityCompleteness(_Closed):
+    """One municipality's reporting for the period."""
+
+    code: str
+    name: str
+    province: str
+    status: Literal["submitted", "nil_return", "missing"]
+    versions: int = Field(ge=0)
+    first_received_at: str | None
+    last_received_at: str | None
+    on_time: bool | None
+
+
+class CompletenessSummary(_Closed):
+    """The period's counts."""
+
+    expected: int
+    submitted: int
+    nil_return: int
+    missing: int
+    late: int
+
+
+class Completeness(_Closed):
+    """A period's completeness."""
+
+    period: str
+    deadline: str
+    locked: Lock | None
+    summary: CompletenessSummary
+    municipalities: list[MunicipalityCompleteness]
+
+    @classmethod
+    def of(cls, c: PeriodCompleteness) -> Completeness:
+        """The answer for a period's completeness."""
+        entries = [
+            MunicipalityCompleteness(
+                code=s.municipality.code,
+                name=s.municipality.name,
+                province=s.municipality.province_code,
+                status=s.status,  # type: ignore[arg-type]
+                versions=s.row.versions if s.row else 0,
+                first_received_at=iso(s.row.first_received_at) if s.row else None,
+                last_received_at=iso(s.row.last_received_at) if s.row else None,
+                on_time=s.on_time,
+            )
+            for s in c.statuses
+        ]
+        return cls(
+            period=str(c.period),
+            deadline=c.deadline.isoformat(),
+            locked=Lock.of(c.lock) if c.lock else None,
+            summary=CompletenessSummary(**c.summary()),
+            municipalities=entries,
+        )
+
+
+# -- periods, budget, tokens, audit ------------------------------------------------------------
 
 
 class Lock(_Closed):
@@ -151,11 +281,61 @@ class Lock(_Closed):
     locked_at: str
     locked_by: str
 
+    @classmethod
+    def of(cls, lock: PeriodLock) -> Lock:
+        """A lock's answer."""
+        return cls(
+            period=lock.period, locked_at=iso(lock.locked_at) or "", locked_by=lock.locked_by
+        )
+
 
 class LockList(_Closed):
     """Every locked period."""
 
     locks: list[Lock]
+
+
+class LedgerLine(_Closed):
+    """One release's spending."""
+
+    release_id: str
+    rho: float
+    created_at: str
+
+
+class BudgetOut(_Closed):
+    """A year's budget in ρ (zCDP) and as (ε, δ)."""
+
+    year: int
+    total_rho: float | None
+    spent_rho: float
+    remaining_rho: float
+    delta: float
+    total_epsilon: float | None
+    spent_epsilon: float | None
+    set_at: str | None
+    set_by: str | None
+    ledger: list[LedgerLine]
+
+    @classmethod
+    def of(cls, view: BudgetView) -> BudgetOut:
+        """A budget's answer."""
+        b = view.budget
+        return cls(
+            year=b.year,
+            total_rho=b.total_rho,
+            spent_rho=b.spent_rho,
+            remaining_rho=b.remaining_rho,
+            delta=view.delta,
+            total_epsilon=view.total_epsilon,
+            spent_epsilon=view.spent_epsilon,
+            set_at=iso(b.set_at),
+            set_by=b.set_by,
+            ledger=[
+                LedgerLine(release_id=e.release_id, rho=e.rho, created_at=iso(e.created_at) or "")
+                for e in b.ledger
+            ],
+        )
 
 
 class Me(_Closed):
@@ -176,6 +356,18 @@ class TokenPublic(_Closed):
     label: str
     created_at: str
     revoked_at: str | None
+
+    @classmethod
+    def of(cls, record: TokenRecord) -> TokenPublic:
+        """A token's public answer."""
+        return cls(
+            id=record.id,
+            role=record.role,
+            municipality=record.municipality,
+            label=record.label,
+            created_at=iso(record.created_at) or "",
+            revoked_at=iso(record.revoked_at),
+        )
 
 
 class TokenCreated(TokenPublic):
@@ -204,11 +396,148 @@ class AuditLine(_Closed):
     outcome: Literal["accepted", "refused", "error"]
     detail: str
 
+    @classmethod
+    def of(cls, e: AuditEntry) -> AuditLine:
+        """An audit line's answer."""
+        return cls(
+            at=iso(e.at) or "",
+            token_id=e.token_id,
+            role=e.role,
+            method=e.method,
+            path=e.path,
+            action=e.action,
+            target=e.target,
+            status=e.status,
+            outcome=e.outcome,  # type: ignore[arg-type]
+            detail=e.detail,
+        )
+
 
 class AuditLog(_Closed):
     """The most recent audit lines."""
 
     entries: list[AuditLine]
+
+
+# -- releases -----------------------------------------------------------------------------
+
+
+class PlanTable(_Closed):
+    """One table of a release plan."""
+
+    name: str
+    dimensions: list[str]
+    stage: str | None = None
+    weight: float
+    title_nl: str | None = None
+    title_en: str | None = None
+
+
+class TableMeta(_Closed):
+    """One published table's privacy and accuracy."""
+
+    name: str
+    title_nl: str
+    title_en: str
+    dimensions: list[str]
+    stage: str | None
+    cells: int
+    rho: float
+    sensitivity_l2: float
+    noise_scale: float
+    expected_std_error: float
+
+
+class QuarterCoverage(_Closed):
+    """One quarter's coverage, as the release recorded it."""
+
+    expected: int
+    submitted: int
+    nil_return: int
+    missing: int
+    missing_municipalities: list[str]
+
+
+class ReleaseMeta(_Closed):
+    """What a release records and publishes besides its tables."""
+
+    id: str
+    year: int
+    quarter: int | None
+    created_at: str
+    created_by: str
+    provisional: bool
+    privacy_unit: str
+    mechanism: str
+    rho: float
+    rho_requested: float
+    epsilon: float
+    delta: float
+    taxonomy_version: str
+    package_version: str
+    plan: list[PlanTable]
+    tables: list[TableMeta]
+    coverage: dict[str, QuarterCoverage]
+    widened_intervals: int
+
+
+class ReleaseList(_Closed):
+    """Every release's metadata, oldest first."""
+
+    releases: list[ReleaseMeta]
+
+
+class ReleaseTable(_Closed):
+    """A published table: codes, estimates, standard errors, intervals and flags per cell."""
+
+    release_id: str
+    table: str
+    title_nl: str
+    title_en: str
+    dimensions: list[str]
+    stage: str | None
+    rows: list[dict[str, Any]]
+
+
+class PreviewTable(_Closed):
+    """The expected accuracy of one table at the previewed ρ."""
+
+    name: str
+    title_nl: str
+    title_en: str
+    dimensions: list[str]
+    stage: str | None
+    cells: int
+    rho: float
+    sensitivity_l2: float
+    noise_scale: float
+    expected_std_error: float
+    half_width_95: float
+
+
+class Preview(_Closed):
+    """A release preview: what a plan at ρ would publish, before anything is read or spent."""
+
+    year: int
+    quarter: int | None
+    rho: float
+    epsilon: float
+    delta: float
+    tables: list[PreviewTable]
+
+    @classmethod
+    def of(cls, request: ReleaseRequest, tables: Sequence[TablePreview]) -> Preview:
+        """The answer of a preview."""
+        return cls(
+            year=request.year,
+            quarter=request.quarter,
+            rho=request.rho,
+            epsilon=epsilon(request.rho) or 0.0,
+            delta=DELTA,
+            tables=[
+                PreviewTable(**{**asdict(t), "dimensions": list(t.dimensions)}) for t in tables
+            ],
+        )
 
 
 class Health(_Closed):

@@ -1,28 +1,17 @@
-"""Running the service with uvicorn: one process that owns the database file."""
+"""Running an app with uvicorn, with the timeouts uvicorn's HTTP/1.1 protocol lacks."""
 
 from __future__ import annotations
 
 import asyncio
-import datetime as dt
 import logging
 import signal
 import socket
-from collections.abc import Callable
 from types import FrameType
-from typing import TYPE_CHECKING
 
 import h11
 import uvicorn
+from fastapi import FastAPI
 from uvicorn.protocols.http.h11_impl import H11Protocol
-
-from aggregator.cli.channel import socket_path
-from aggregator.clock import SettableClock, parse_moment, utcnow
-from aggregator.config import Settings
-from aggregator.http.app import create_app
-from aggregator.store import DatabaseLocked
-
-if TYPE_CHECKING:
-    from aggregator.cli.main import Context
 
 
 class GuardedH11Protocol(H11Protocol):
@@ -97,7 +86,7 @@ def guarded_protocol(head_timeout: float) -> type[GuardedH11Protocol]:
     return type("GuardedH11Protocol", (GuardedH11Protocol,), {"head_timeout": head_timeout})
 
 
-def _port_problem(host: str, port: int) -> str | None:
+def port_problem(host: str, port: int) -> str | None:
     """Why ``host:port`` cannot be listened on, or None."""
     try:
         infos = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM)
@@ -113,32 +102,8 @@ def _port_problem(host: str, port: int) -> str | None:
     return None
 
 
-def serve(ctx: Context, *, host: str, port: int) -> int:
-    """Open (or create) the database, make sure an admin exists, and serve until stopped."""
-    from aggregator.cli.main import EXIT_FAILURE, ensure_admin_token
-
-    # Before anything is created: a busy port should not leave a new database and a first
-    # admin token behind whose message nobody saw.
-    problem = _port_problem(host, port)
-    if problem:
-        ctx.err.write(f"lekstat-server: cannot listen on {host}:{port}: {problem}\n")
-        return EXIT_FAILURE
-    try:
-        store = ctx.store()
-    except DatabaseLocked:
-        ctx.err.write(f"lekstat-server: {ctx.db_path} is already served by another process\n")
-        return EXIT_FAILURE
-    ensure_admin_token(ctx)
-    settings = Settings.from_env(db_path=ctx.db_path)
-    clock: Callable[[], dt.datetime] = utcnow
-    if settings.demo_clock:
-        clock = SettableClock(parse_moment(settings.demo_clock))
-        ctx.print(f"demo clock: the service's time starts at {clock():%Y-%m-%d %H:%M} UTC")
-    app = create_app(settings, store=store, clock=clock, operator_socket=socket_path(ctx.db_path))
-    ctx.print(
-        f"lekstat serving {ctx.db_path} on http://{host}:{port} (API docs at /docs); Ctrl+C stops"
-    )
-    ctx.out.flush()
+def run(app: FastAPI, *, host: str, port: int, header_timeout: float) -> None:
+    """Serve ``app`` with uvicorn until SIGINT or SIGTERM, then return (the caller closes)."""
     logging.basicConfig(
         level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s"
     )
@@ -159,10 +124,8 @@ def serve(ctx: Context, *, host: str, port: int) -> int:
             timeout_keep_alive=5,
             timeout_graceful_shutdown=10,
             h11_max_incomplete_event_size=64 * 1024,
-            http=guarded_protocol(settings.header_timeout),
+            http=guarded_protocol(header_timeout),
         )
     finally:
         for sig, handler in previous.items():
             signal.signal(sig, handler)
-    ctx.print("lekstat stopped")
-    return 0

@@ -22,7 +22,11 @@ from schemas.tables import STAGE
 
 
 class ReportError(ValueError):
-    """No release to report on, or a release the report cannot read."""
+    """No release to report on, or a release the report cannot read (Dutch and English)."""
+
+    def __init__(self, message_nl: str, message_en: str) -> None:
+        super().__init__(message_en)
+        self.message_nl, self.message_en = message_nl, message_en
 
 
 class PdfUnavailableError(ReportError):
@@ -146,9 +150,15 @@ def select_release(
         for r in of_year:
             if r["id"] == release_id:
                 return r
-        raise ReportError(f"release {release_id!r} is not a release of {year}")
+        raise ReportError(
+            f"{release_id!r} is geen publicatie over {year}",
+            f"release {release_id!r} is not a release of {year}",
+        )
     if not of_year:
-        raise ReportError(f"there is no release for {year} yet; create one first")
+        raise ReportError(
+            f"er is nog geen publicatie over {year}; maak er eerst een",
+            f"there is no release for {year} yet; create one first",
+        )
     annual = [r for r in of_year if not r.get("quarter")]
     return (annual or of_year)[-1]
 
@@ -190,7 +200,10 @@ def load_tables(store: ReleaseStore, release: Mapping[str, Any]) -> dict[str, pd
     for name in table_names(release):
         frame = store.release_table(str(release["id"]), name)
         if frame is None:
-            raise ReportError(f"release {release['id']} has no table {name!r}")
+            raise ReportError(
+                f"publicatie {release['id']} heeft geen tabel {name!r}",
+                f"release {release['id']} has no table {name!r}",
+            )
         out[name] = frame
     return out
 

@@ -151,8 +151,10 @@ def write_pdf(html: str, out: Path) -> Path:
         import weasyprint  # imported here: loading pango takes a moment and HTML does not need it
     except OSError as exc:  # WeasyPrint loads the system's Pango library when imported
         raise PdfUnavailableError(
+            "het PDF-rapport heeft de bibliotheek Pango nodig (Debian/Ubuntu: apt-get install "
+            f"libpango-1.0-0 libpangoft2-1.0-0); het HTML-rapport werkt zonder ({exc})",
             "the PDF report needs the Pango library (Debian/Ubuntu: apt-get install "
-            f"libpango-1.0-0 libpangoft2-1.0-0); the HTML report works without it ({exc})"
+            f"libpango-1.0-0 libpangoft2-1.0-0); the HTML report works without it ({exc})",
         ) from None
 
     weasyprint.HTML(string=html, url_fetcher=_refuse).write_pdf(out)

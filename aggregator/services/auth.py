@@ -17,7 +17,10 @@ from dataclasses import dataclass
 
 from aggregator.store import Store, TokenRecord
 
+#: The roles a token can have.
 ROLES = ("municipality", "analyst", "statistician", "admin")
+#: The role of whoever runs ``lekstat-server`` on the host (no token: access to the host is it).
+OPERATOR_ROLE = "operator"
 
 _TOKEN = re.compile(r"^lks_([a-z0-9]{12})_([A-Za-z0-9_-]{43})$")
 
@@ -28,11 +31,23 @@ class TokenError(ValueError):
 
 @dataclass(frozen=True)
 class Principal:
-    """Who is calling: the token's id, role and (for a municipality) its code."""
+    """Who is calling: the token's id, role and (for a municipality) its code.
 
-    token_id: str
+    The operator on the host has no token (``token_id`` None).
+    """
+
+    token_id: str | None
     role: str
-    municipality: str | None
+    municipality: str | None = None
+
+    @property
+    def name(self) -> str:
+        """How records name the caller: the token id, or ``operator``."""
+        return self.token_id or OPERATOR_ROLE
+
+
+#: The operator running ``lekstat-server`` on the host.
+OPERATOR = Principal(None, OPERATOR_ROLE)
 
 
 def hash_secret(secret: str) -> str:

@@ -5,9 +5,6 @@ from __future__ import annotations
 import datetime as dt
 import math
 from dataclasses import dataclass
-from typing import Any
-
-from aggregator.clock import iso
 
 
 @dataclass(frozen=True)
@@ -46,32 +43,6 @@ class SubmissionRecord:
     token_id: str
     idempotency_key: str | None
 
-    def receipt(self) -> dict[str, Any]:
-        """The receipt shown to the submitting municipality."""
-        return {
-            "id": self.id,
-            "municipality": self.municipality,
-            "period": self.period,
-            "version": self.version,
-            "nil_return": self.nil_return,
-            "rows": self.row_count,
-            "total": self.total,
-            "sha256": self.sha256,
-            "taxonomy_version": self.taxonomy_version,
-            "received_at": iso(self.received_at),
-            "late": self.late,
-        }
-
-    def metadata(self) -> dict[str, Any]:
-        """What a statistician may see: the receipt without anything derived from the counts.
-
-        Not the total, not the row count (a bound on the counts), and not the SHA-256: the
-        canonical text has so little entropy that a small submission can be found from its hash.
-        """
-        receipt = self.receipt()
-        del receipt["total"], receipt["rows"], receipt["sha256"]
-        return receipt
-
 
 @dataclass(frozen=True)
 class PeriodLock:
@@ -80,14 +51,6 @@ class PeriodLock:
     period: str
     locked_at: dt.datetime
     locked_by: str
-
-    def to_dict(self) -> dict[str, Any]:
-        """JSON-ready."""
-        return {
-            "period": self.period,
-            "locked_at": iso(self.locked_at),
-            "locked_by": self.locked_by,
-        }
 
 
 @dataclass(frozen=True)

@@ -11,10 +11,10 @@ from aggregator.cli.main import main
 from aggregator.store import Store
 
 
-def _run(db: Path, *args: str) -> int:
+def _run(db: Path, *args: str, lang: str = "en") -> int:
     if not db.exists() and args[0] not in ("init", "serve"):
-        assert main(["--db", str(db), "init"]) == 0
-    return main(["--db", str(db), *args])
+        assert main(["--db", str(db), "--lang", lang, "init"]) == 0
+    return main(["--db", str(db), "--lang", lang, *args])
 
 
 def test_cli_init_creates_the_database_and_one_admin_token(
@@ -64,26 +64,36 @@ def test_cli_token_create_prints_the_token_alone_on_the_last_line(
 @pytest.mark.parametrize(
     ("args", "code", "message"),
     [
-        (["token", "create", "--role", "municipality"], 2, "needs --municipality"),
+        (
+            ["token", "create", "--role", "municipality"],
+            1,
+            "belongs to one municipality (GMxxxx); other roles to none [invalid_token_request]",
+        ),
         (
             ["token", "create", "--role", "analyst", "--municipality", "GM0363"],
-            2,
-            "needs --municipality",
+            1,
+            "[invalid_token_request]",
         ),
         (
             ["token", "create", "--role", "municipality", "--municipality", "GM9999"],
             1,
-            "not a municipality",
+            "not a municipality in 2026 [unknown_municipality]",
         ),
         (
             ["token", "create", "--role", "analyst", "--all-municipalities", "--out", "t.csv"],
             2,
             "--all-municipalities needs",
         ),
-        (["token", "revoke", "nope"], 1, "no active token"),
-        (["period", "lock", "2026-5"], 2, "YYYY-Qn"),
-        (["period", "lock", "2099-Q1"], 1, "has not ended"),
+        (["token", "revoke", "nope"], 1, "no active token with this id [no_such_token]"),
+        (["period", "lock", "2026-5"], 1, "YYYY-Qn"),
+        (["period", "lock", "2023-Q4"], 1, "no periods before 2024-Q1 [period_before_first]"),
+        (
+            ["period", "lock", "2099-Q1"],
+            1,
+            "has not started and cannot be locked [period_in_future]",
+        ),
         (["backup", "."], 1, "not empty"),
+        (["budget", "set", "2025", "--rho", "-1"], 1, "rho lies between 1e-06 and 1000 [bad_rho]"),
     ],
 )
 def test_cli_refusals_have_a_message_and_an_exit_code(
@@ -118,6 +128,7 @@ def test_cli_lock_list_revoke_and_audit(tmp_path: Path, capsys: pytest.CaptureFi
     assert actions == [
         ("operator", "create_token", "accepted"),  # init's first admin token
         ("operator", "lock_period", "accepted"),
+        ("operator", "lock_period", "refused"),  # refusals are audited too
         ("operator", "create_token", "accepted"),
         ("operator", "revoke_token", "accepted"),
     ]
@@ -144,7 +155,9 @@ def test_cli_budget_preview_and_release(tmp_path: Path, capsys: pytest.CaptureFi
     assert _run(db, "budget", "show", "2025") == 0
     assert "2025-r1" in capsys.readouterr().out
     assert _run(db, "budget", "set", "2025", "--rho", "0.1") == 1
-    assert _run(db, "release", "preview", "--year", "2025", "--rho", "-1") == 2
+    assert _run(db, "release", "preview", "--year", "2025", "--rho", "-1") == 1
+    assert "[bad_rho]" in capsys.readouterr().err
+    assert _run(db, "release", "preview", "--year", "2025", "--rho", "abc") == 2
 
 
 def test_cli_release_with_a_plan_file(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
@@ -154,11 +167,11 @@ def test_cli_release_with_a_plan_file(tmp_path: Path, capsys: pytest.CaptureFixt
         '[[tables]]\nname = "totals"\ndimensions = ["stage"]\n\n'
         '[[tables]]\nname = "bad"\ndimensions = ["motive"]\n'
     )
-    assert _run(db, "release", "preview", "--year", "2025", "--rho", "1", "--plan", str(plan)) == 2
+    assert _run(db, "release", "preview", "--year", "2025", "--rho", "1", "--plan", str(plan)) == 1
     assert "adds stages together" in capsys.readouterr().err
     assert _run(db, "budget", "set", "2025", "--rho", "1") == 0
     create = ("release", "create", "--year", "2025", "--rho", "0.5", "--plan", str(plan))
-    assert _run(db, *create) == 2  # refused before anything is spent
+    assert _run(db, *create) == 1  # refused before anything is spent
     assert "adds stages together" in capsys.readouterr().err
     plan.write_text(
         '[[tables]]\nname = "totals"\ndimensions = ["stage"]\n\n'
@@ -209,7 +222,7 @@ def test_cli_server_command_without_the_server_part_says_what_to_install() -> No
 
     code = (
         "import sys; sys.modules['duckdb'] = None\n"
-        "from aggregator.launcher import main\n"
+        "from aggregator.cli.launcher import main\n"
         "sys.exit(main())\n"
     )
     result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
@@ -226,3 +239,70 @@ def test_cli_budget_show_and_change_say_what_they_found(
     assert _run(db, "budget", "set", "2030", "--rho", "1") == 0
     assert _run(db, "budget", "set", "2030", "--rho", "2") == 0
     assert "was rho = 1" in capsys.readouterr().out
+
+
+def test_cli_speaks_dutch_by_default_and_english_on_request(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    db = tmp_path / "x.duckdb"
+    assert main(["--db", str(db), "init"]) == 0
+    assert "eerste beheerderstoken geschreven" in capsys.readouterr().out
+    assert main(["--db", str(db), "period", "lock", "2099-Q1"]) == 1
+    assert "is nog niet begonnen en kan niet worden vergrendeld [period_in_future]" in (
+        capsys.readouterr().err
+    )
+    monkeypatch.setenv("LEKSTAT_LANG", "en")
+    assert main(["--db", str(db), "period", "lock", "2099-Q1"]) == 1
+    assert "has not started and cannot be locked [period_in_future]" in capsys.readouterr().err
+    assert main(["--db", str(db), "--lang", "nl", "budget", "show"]) == 0
+    assert "uitgegeven" in capsys.readouterr().out
+
+
+def test_cli_help_is_in_the_chosen_language(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["--lang", "nl", "period", "lock", "--help"]) == 0
+    dutch = capsys.readouterr().out
+    assert "Vergrendel een periode" in dutch and "bijvoorbeeld 2026-Q1" in dutch
+    assert main(["--lang", "en", "period", "lock", "--help"]) == 0
+    assert "Lock a period" in capsys.readouterr().out
+
+
+def test_cli_and_http_refuse_a_rule_with_the_same_code(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from fastapi.testclient import TestClient
+
+    from aggregator.config import Settings
+    from aggregator.http.app import create_app
+    from aggregator.services.auth import new_token
+    from tests.http.conftest import NOW
+
+    cases = [  # (CLI arguments, HTTP method, path, body, the code both must give)
+        (["period", "lock", "2023-Q4"], "POST", "/api/v1/periods/2023-Q4/lock", None,
+         "period_before_first"),
+        (["period", "lock", "2099-Q1"], "POST", "/api/v1/periods/2099-Q1/lock", None,
+         "period_in_future"),
+        (["period", "lock", "2026-Q2"], "POST", "/api/v1/periods/2026-Q2/lock", None,
+         "period_already_locked"),
+        (["period", "lock", "2026-Q9"], "POST", "/api/v1/periods/2026-Q9/lock", None,
+         "bad_period"),
+        (["budget", "set", "2026", "--rho", "5000"], "PUT", "/api/v1/budget/2026",
+         {"rho": 5000.0}, "bad_rho"),
+        (["release", "create", "--year", "2026", "--rho", "0.5"], "POST", "/api/v1/releases",
+         {"year": 2026, "rho": 0.5}, "no_budget"),
+        (["release", "create", "--year", "2099", "--rho", "0.5"], "POST", "/api/v1/releases",
+         {"year": 2099, "rho": 0.5}, "bad_year"),
+    ]  # fmt: skip
+    db = tmp_path / "x.duckdb"
+    assert _run(db, "period", "lock", "2026-Q2") == 0  # 2026-Q2 is locked in both
+    app = create_app(Settings(db_path=tmp_path / "api.duckdb"), clock=lambda: NOW)
+    token, record = new_token("statistician", None, "t", NOW)
+    app.state.store.add_token(record)
+    with TestClient(app) as client:
+        h = {"Authorization": f"Bearer {token}"}
+        assert client.post("/api/v1/periods/2026-Q2/lock", headers=h).status_code == 201
+        for args, method, path, body, code in cases:
+            capsys.readouterr()
+            assert _run(db, *args) == 1, args
+            assert capsys.readouterr().err.rstrip().endswith(f"[{code}]"), args
+            answer = client.request(method, path, json=body, headers=h)
+            assert answer.json()["error"]["code"] == code, (path, answer.text)

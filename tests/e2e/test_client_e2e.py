@@ -12,7 +12,7 @@ import httpx
 import openpyxl
 import pytest
 
-from tests.e2e.processes import Server, run, running_server
+from aggregator.demo.processes import Server, run, running_server
 from tests.e2e.proxy import losing_proxy
 
 pytestmark = pytest.mark.e2e

@@ -8,9 +8,9 @@ from pathlib import Path
 
 import pytest
 
+from aggregator.demo.processes import run
 from aggregator.report import load_report_data
 from aggregator.store import Store
-from tests.e2e.processes import run
 
 pytestmark = [pytest.mark.e2e, pytest.mark.slow]
 

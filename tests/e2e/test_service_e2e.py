@@ -10,7 +10,7 @@ from pathlib import Path
 import httpx
 import pytest
 
-from tests.e2e.processes import run, running_server, start_server, stop_server
+from aggregator.demo.processes import run, running_server, start_server, stop_server
 
 pytestmark = pytest.mark.e2e
 
@@ -86,7 +86,7 @@ def test_e2e_submit_restart_and_everything_is_still_there(tmp_path: Path) -> Non
             == "analyst"
         )
         locked = run("lekstat-server", "--db", str(db), "period", "lock", "2026-Q2")
-        assert locked.returncode == 0 and "2026-Q2 locked" in locked.stdout
+        assert locked.returncode == 0 and "2026-Q2 vergrendeld op" in locked.stdout
         assert stat.S_IMODE(db.stat().st_mode) == 0o600
     finally:
         assert stop_server(server) == 0
@@ -128,7 +128,7 @@ def test_e2e_onboarding_tokens_for_all_municipalities(tmp_path: Path) -> None:
         rows = list(csv.DictReader(f))
     assert len(rows) == 342 and len({r["token"] for r in rows}) == 342
     again = run(*command, "--all-municipalities", "--out", str(out))
-    assert again.returncode == 1 and "exists" in again.stderr
+    assert again.returncode == 1 and "bestaat al" in again.stderr
     listing = run("lekstat-server", "--db", str(db), "token", "list").stdout
     assert "GM0363" in listing and rows[0]["token"].split("_", 2)[2] not in listing
     with running_server(db) as server:
@@ -158,7 +158,7 @@ def test_e2e_serve_refuses_a_database_that_is_already_served(tmp_path: Path) -> 
     db = tmp_path / "lekstat.duckdb"
     with running_server(db):
         second = run("lekstat-server", "--db", str(db), "serve", "--port", "1")
-        assert second.returncode == 3 and "already served" in second.stderr
+        assert second.returncode == 3 and "al door een ander proces geserveerd" in second.stderr
         restore = run("lekstat-server", "--db", str(db), "restore", str(tmp_path))
         assert restore.returncode == 1 and "restore into a new file" in restore.stderr
 
@@ -209,7 +209,7 @@ def test_e2e_serve_on_a_busy_port_creates_nothing(tmp_path: Path) -> None:
         port = busy.getsockname()[1]
         db = tmp_path / "new.duckdb"
         result = run("lekstat-server", "--db", str(db), "serve", "--port", str(port))
-    assert result.returncode == 3 and "cannot listen" in result.stderr
+    assert result.returncode == 3 and "kan niet luisteren" in result.stderr
     assert not db.exists() and not (tmp_path / "lekstat-admin-token.txt").exists()
 
 
@@ -226,9 +226,9 @@ def test_e2e_serve_on_a_new_file_creates_it_and_says_where_the_admin_token_is(
         assert me.status_code == 200 and me.json()["role"] == "admin"
     finally:
         assert stop_server(first) == 0
-    assert f"first admin token written to {token_file}" in first.output()
+    assert f"eerste beheerderstoken geschreven naar {token_file}" in first.output()
     assert stat.S_IMODE(token_file.stat().st_mode) == 0o600
     second = start_server(db)  # a restart finds its admin: no second token, no message
     assert stop_server(second) == 0
-    assert "admin token" not in second.output() and "lekstat serving" in second.output()
+    assert "beheerderstoken" not in second.output() and "lekstat serveert" in second.output()
     assert not list(tmp_path.glob("lekstat-admin-token-*.txt"))

@@ -8,8 +8,9 @@ from collections.abc import Callable
 import pytest
 
 from aggregator.services.auth import new_token
-from aggregator.services.releases import ReleaseRequest, create_release
+from aggregator.services.releases import ReleaseRequest
 from tests.http.conftest import NOW, OWN, ROW, Service, body
+from tests.support import make_release
 
 WHO = ("none", "own", "other", "analyst", "statistician", "admin", "revoked", "malformed")
 CSV_OWN = f"municipality,{','.join(ROW)}\n{OWN},{','.join(map(str, ROW.values()))}\n"
@@ -35,7 +36,7 @@ def matrix_service(service: Service) -> Service:
     ).json()
     service.tokens["own_submission"] = own["id"]
     service.store.set_budget(2026, 10.0, NOW, service.token_ids["statistician"])
-    release = create_release(service.store, ReleaseRequest(2026, 0.5), created_by="t", now=NOW)
+    release = make_release(service.store, ReleaseRequest(2026, 0.5), NOW)
     service.tokens["release"] = release["id"]
     _, spare = new_token("analyst", None, "spare", NOW)
     service.store.add_token(spare)
@@ -111,6 +112,12 @@ MATRIX: dict[str, tuple[str, Callable[[Service], str], dict[str, object], dict[s
     "locks": ("GET", lambda s: "/api/v1/periods/locks", {}, READER),
     "get budget": ("GET", lambda s: "/api/v1/budget/2026", {}, STATISTICIAN),
     "set budget": ("PUT", lambda s: "/api/v1/budget/2026", {"json": {"rho": 20.0}}, STATISTICIAN),
+    "preview release": (
+        "POST",
+        lambda s: "/api/v1/releases/preview",
+        {"json": {"year": 2026, "rho": 0.5}},
+        STATISTICIAN,
+    ),
     "create release": (
         "POST",
         lambda s: "/api/v1/releases",

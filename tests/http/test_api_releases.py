@@ -10,11 +10,13 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from aggregator.services.releases import ReleaseError, ReleaseRequest, create_release
+from aggregator.services.refusals import Refusal
+from aggregator.services.releases import ReleaseRequest
 from aggregator.store import Store
 from schemas.municipalities import load_register
 from schemas.tables import DEFAULT_PLAN, table_cells
 from tests.http.conftest import NOW, OWN, ROW, Service
+from tests.support import make_release
 
 #: Where the release metadata's fields are documented.
 ARCHITECTURE = Path(__file__).parents[2] / "docs" / "architecture.md"
@@ -279,9 +281,9 @@ def test_release_concurrent_requests_never_overspend(tmp_path: Path) -> None:
     def worker() -> None:
         barrier.wait()
         try:
-            create_release(store, ReleaseRequest(2025, 0.1), created_by="t", now=NOW)
+            make_release(store, ReleaseRequest(2025, 0.1), NOW)
             outcomes.append("ok")
-        except ReleaseError as exc:
+        except Refusal as exc:
             outcomes.append(exc.code)
 
     threads = [threading.Thread(target=worker) for _ in range(20)]

@@ -13,10 +13,10 @@ import pytest
 from fastapi.testclient import TestClient
 
 from aggregator.config import Settings
+from aggregator.demo.processes import run
 from aggregator.http.app import create_app
 from aggregator.services.auth import new_token
 from aggregator.store import Store
-from tests.e2e.processes import run
 from tests.http.conftest import CSV, NOW, ROW, add_tokens
 
 pytestmark = pytest.mark.e2e

@@ -5,7 +5,6 @@ one version per submission."""
 
 from __future__ import annotations
 
-import csv
 import datetime as dt
 import itertools
 import os
@@ -15,7 +14,7 @@ import threading
 import uuid
 from collections import Counter, defaultdict
 from concurrent.futures import ThreadPoolExecutor
-from dataclasses import dataclass, field
+from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -23,12 +22,12 @@ import httpx
 import pandas as pd
 import pytest
 
+from aggregator.demo.processes import onboard, run, start_server, stop_server
 from aggregator.store import Store
 from schemas.periods import Period
 from schemas.submission import Submission
 from schemas.taxonomy import load_taxonomy
 from schemas.validation import validate_submission
-from tests.e2e.processes import run, start_server, stop_server
 
 pytestmark = [pytest.mark.e2e, pytest.mark.slow]
 
@@ -120,14 +119,7 @@ def _canonical(data: list[dict[str, Any]], record: dict[str, Any]) -> Submission
 def test_crash_sigkill_mid_load_loses_nothing_acknowledged(tmp_path: Path) -> None:
     db = tmp_path / "lekstat.duckdb"
     assert run("lekstat-server", "--db", str(db), "init").returncode == 0
-    tokens_file = tmp_path / "tokens.csv"
-    created = run(
-        "lekstat-server", "--db", str(db), "token", "create", "--role", "municipality",
-        "--all-municipalities", "--out", str(tokens_file),
-    )  # fmt: skip
-    assert created.returncode == 0, created.stderr
-    with tokens_file.open(encoding="utf-8") as f:
-        tokens = {row["municipality"]: row["token"] for row in csv.DictReader(f)}
+    tokens = onboard(db, tmp_path / "tokens.csv")
     plans = _plan(tokens, seed=20261129)
 
     server = start_server(db)
@@ -208,7 +200,7 @@ def test_crash_sigkill_mid_load_loses_nothing_acknowledged(tmp_path: Path) -> No
         for record in records:
             versions[(record.municipality, record.period)].append(record.version)
             rows = store.submission_rows(record.id)
-            rebuilt = _canonical(rows.to_dict(orient="records"), record.receipt())
+            rebuilt = _canonical(rows.to_dict(orient="records"), asdict(record))
             assert rebuilt.sha256() == record.sha256, record
             assert (rebuilt.row_count, rebuilt.total) == (record.row_count, record.total)
         for key, numbers in versions.items():

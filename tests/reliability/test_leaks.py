@@ -26,10 +26,10 @@ import uvicorn
 from fastapi import FastAPI
 
 from aggregator.config import Settings
+from aggregator.demo.processes import free_port, run, start_server, stop_server
 from aggregator.http.app import create_app
 from aggregator.services.auth import new_token
 from aggregator.store import Store
-from tests.e2e.processes import free_port, run, start_server, stop_server
 from tests.http.conftest import NOW
 from tests.reliability.conftest import assert_error_shape
 

@@ -20,7 +20,7 @@ from urllib.parse import urlsplit
 import httpx
 import pytest
 
-from tests.e2e.processes import Server, run, start_server, stop_server
+from aggregator.demo.processes import Server, run, start_server, stop_server
 from tests.http.conftest import Service
 from tests.reliability.conftest import assert_error_shape
 

@@ -40,6 +40,7 @@ BUSINESS_RULES = {
     "POST /api/v1/periods/{period}/lock",
     "POST /api/v1/tokens",
     "POST /api/v1/releases",
+    "POST /api/v1/releases/preview",
 }
 
 

@@ -18,9 +18,9 @@ from pathlib import Path
 import httpx
 import pytest
 
+from aggregator.demo.processes import run, start_server, stop_server
 from aggregator.store import Store
 from schemas.tables import DEFAULT_PLAN
-from tests.e2e.processes import run, start_server, stop_server
 
 pytestmark = [pytest.mark.e2e, pytest.mark.slow]
 

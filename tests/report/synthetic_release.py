@@ -18,7 +18,8 @@ import pandas as pd
 
 from aggregator.demo.synth import SyntheticData, generate
 from aggregator.dp import engine
-from aggregator.services.releases import ReleaseRequest, period_coverage, release_metadata
+from aggregator.services.completeness import period_coverage
+from aggregator.services.releases import ReleaseRequest, release_metadata
 from aggregator.store import Store
 from schemas.municipalities import load_register
 from schemas.periods import Period

@@ -16,13 +16,14 @@ from aggregator.report import (
     select_release,
 )
 from aggregator.report.data import load_coverage
-from aggregator.services.releases import ReleaseRequest, create_release
+from aggregator.services.releases import ReleaseRequest
 from aggregator.store import Store
 from schemas.municipalities import load_register, parse_register
 from schemas.periods import Period
 from schemas.submission import Submission
 from schemas.tables import DEFAULT_PLAN
 from tests.report.conftest import Scenario
+from tests.support import make_release
 
 
 def test_load_report_data_prefers_the_annual_release(report_data: ReportData) -> None:
@@ -144,7 +145,7 @@ def test_report_lists_exactly_the_municipalities_the_release_counted_as_missing(
         _submit(store, b, ONE_ROW.iloc[:0], made - dt.timedelta(days=9))  # a nil return
         _submit(store, c, ONE_ROW, made + dt.timedelta(hours=1))
         store.set_budget(2025, 1.0, made, "statistician")
-        create_release(store, ReleaseRequest(2025, 0.5, quarter=1), created_by="t", now=made)
+        make_release(store, ReleaseRequest(2025, 0.5, quarter=1), made)
         _submit(store, d, ONE_ROW, made + dt.timedelta(hours=2))  # after the release
         data = load_report_data(store, 2025)
     (q1,) = data.coverage

@@ -181,7 +181,8 @@ def _all_tables(store: Store) -> dict[str, list[tuple[object, ...]]]:
 
 def test_store_backup_and_restore_round_trip_every_table(tmp_path: Path) -> None:
     from aggregator.services.auth import new_token
-    from aggregator.services.releases import ReleaseRequest, create_release
+    from aggregator.services.releases import ReleaseRequest
+    from tests.support import make_release
 
     store = Store(tmp_path / "db.duckdb")
     store.add_submission(
@@ -203,7 +204,7 @@ def test_store_backup_and_restore_round_trip_every_table(tmp_path: Path) -> None
     store.add_token(new_token("analyst", None, "a", NOW)[1])
     store.lock_period("2026-Q1", NOW, "op")
     store.set_budget(2026, 1.0, NOW, "op")
-    create_release(store, ReleaseRequest(2026, 0.5, 3), created_by="op", now=NOW)
+    make_release(store, ReleaseRequest(2026, 0.5, 3), NOW)
     from aggregator.store import AuditEntry
 
     store.audit(

@@ -2,20 +2,24 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Annotated
 
-from fastapi import APIRouter, Path, Request
+from fastapi import APIRouter, Depends, Path
 from pydantic import BaseModel, ConfigDict, Field
+from pydantic.json_schema import JsonDict
 
-from aggregator.http.deps import ClockDep, Statistician, StoreDep, audit
-from aggregator.http.errors import Conflict
-from aggregator.http.models import AUTHENTICATED, WITH_BODY, errors
-from aggregator.services.releases import MAX_RHO, MIN_RHO, budget_view
-from aggregator.store import BudgetError
+from aggregator.http.deps import ContextDep, NoteDep, allowed
+from aggregator.http.models import AUTHENTICATED, WITH_BODY, BudgetOut, errors
+from aggregator.services import budget
+from aggregator.services.auth import Principal
 
 router = APIRouter(prefix="/api/v1", tags=["budget"], responses=AUTHENTICATED)
 
-Year = Path(ge=2024, le=2100, description="The data year")
+#: The ranges are documented here and checked by the operation, so that a year or ρ outside
+#: them gets the same refusal (``bad_year``, ``bad_rho``) over HTTP as on the command line.
+YEAR_RANGE: JsonDict = {"minimum": budget.FIRST_YEAR, "maximum": budget.LAST_YEAR}
+RHO_RANGE: JsonDict = {"minimum": budget.MIN_RHO, "maximum": budget.MAX_RHO}
+Year = Path(description="The data year", json_schema_extra=YEAR_RANGE)
 
 
 class BudgetSet(BaseModel):
@@ -24,36 +28,36 @@ class BudgetSet(BaseModel):
     # Strict and closed: `true` is no number and a misspelt field is an error, not ignored.
     model_config = ConfigDict(strict=True, extra="forbid")
 
-    rho: float = Field(ge=MIN_RHO, le=MAX_RHO, examples=[1.0])
+    rho: float = Field(examples=[1.0], json_schema_extra=RHO_RANGE)
 
 
-@router.get("/budget/{year}", summary="Total, spent and remaining budget, with the ledger")
-def get_budget(principal: Statistician, store: StoreDep, year: int = Year) -> dict[str, Any]:
+@router.get(
+    "/budget/{year}",
+    response_model=BudgetOut,
+    summary="Total, spent and remaining budget, with the ledger",
+)
+def get_budget(
+    principal: Annotated[Principal, Depends(allowed("read_budget"))],
+    context: ContextDep,
+    year: int = Year,
+) -> BudgetOut:
     """The year's budget in ρ (zCDP) and as (ε, δ) with δ = 10⁻⁹."""
-    return budget_view(store.get_budget(year))
+    return BudgetOut.of(budget.show(context, principal, year))
 
 
 @router.put(
     "/budget/{year}",
+    response_model=BudgetOut,
     summary="Set the year's total budget",
     responses={**WITH_BODY, **errors(409, s409="Below what releases already spent")},
 )
 def set_budget(
     body: BudgetSet,
-    request: Request,
-    principal: Statistician,
-    store: StoreDep,
-    clock: ClockDep,
+    principal: Annotated[Principal, Depends(allowed("set_budget"))],
+    context: ContextDep,
+    note: NoteDep,
     year: int = Year,
-) -> dict[str, Any]:
+) -> BudgetOut:
     """Set the total; refused (409) below what releases have already spent."""
-    audit(request, "set_budget", str(year), f"rho={body.rho:g}")
-    try:
-        budget = store.set_budget(year, body.rho, clock(), principal.token_id)
-    except BudgetError as exc:
-        raise Conflict(
-            f"releases van {year} gaven al rho = {exc.spent:g} uit; het budget kan niet lager",
-            f"releases of {year} already spent rho = {exc.spent:g}; the budget cannot be lower",
-            code="budget_below_spent",
-        ) from None
-    return budget_view(budget)
+    view, _ = budget.set_total(context, principal, year, body.rho, note)
+    return BudgetOut.of(view)

@@ -6,7 +6,7 @@ from typing import Any
 
 from fastapi import APIRouter
 
-from aggregator.http.deps import StoreDep
+from aggregator.http.deps import ContextDep
 from aggregator.http.errors import ServiceUnavailable
 from aggregator.http.models import COMMON, Health, errors
 
@@ -22,11 +22,11 @@ router = APIRouter(tags=["health"], responses=COMMON)
         **errors(503, s503="The database does not answer"),
     },
 )
-def healthz(store: StoreDep) -> Any:
+def healthz(context: ContextDep) -> Any:
     """``{"status": "ok"}`` when the database answers, else 503 in the error shape."""
     try:
-        ok = store.ping()
-        schema = store.schema_version()
+        ok = context.store.ping()
+        schema = context.store.schema_version()
     except Exception:
         ok = False
     if not ok:

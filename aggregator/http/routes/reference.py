@@ -6,7 +6,7 @@ from typing import Any
 
 from fastapi import APIRouter, Query
 
-from aggregator.http.deps import ClockDep
+from aggregator.http.deps import ContextDep
 from aggregator.http.errors import Unprocessable
 from aggregator.http.models import COMMON
 from schemas.municipalities import load_register
@@ -51,11 +51,11 @@ def taxonomy() -> dict[str, Any]:
 
 @router.get("/municipalities", summary="The municipalities of a year, with their provinces")
 def municipalities(
-    clock: ClockDep, year: int | None = Query(None, ge=2024, le=2100)
+    context: ContextDep, year: int | None = Query(None, ge=2024, le=2100)
 ) -> dict[str, Any]:
     """The register for ``year`` (default: this year)."""
     register = load_register()
-    the_year = year or clock().year
+    the_year = year or context.now().year
     current = register.valid_in(the_year)
     if not current:
         raise Unprocessable(

@@ -1,31 +1,37 @@
-"""Releases: created once by a statistician, immutable, read freely by analysts."""
+"""Releases: previewed and created by a statistician, immutable, read freely by analysts."""
 
 from __future__ import annotations
 
 import io
-from typing import Any, Literal
+from typing import Annotated, Any, Literal
 from urllib.parse import quote
 
-from fastapi import APIRouter, Query, Request
-from fastapi.responses import JSONResponse, Response
+from fastapi import APIRouter, Depends, Query
+from fastapi.responses import Response
 from pydantic import BaseModel, ConfigDict, Field
 from starlette.concurrency import run_in_threadpool
 
-from aggregator.dp.privacy import PrivacyError
-from aggregator.http.deps import ClockDep, LangDep, Reader, Statistician, StoreDep, audit
-from aggregator.http.errors import Conflict, NotFound, Unprocessable
-from aggregator.http.models import AUTHENTICATED, WITH_BODY, errors
-from aggregator.services.releases import (
-    MAX_RHO,
-    MIN_RHO,
-    ReleaseError,
-    ReleaseRequest,
-    create_release,
+from aggregator.http.deps import ContextDep, LangDep, NoteDep, allowed
+from aggregator.http.models import (
+    AUTHENTICATED,
+    WITH_BODY,
+    JsonInt,
+    Preview,
+    ReleaseList,
+    ReleaseMeta,
+    ReleaseTable,
+    errors,
 )
+from aggregator.http.routes.budget import RHO_RANGE, YEAR_RANGE
+from aggregator.services import budget, releases
+from aggregator.services.auth import Principal
+from aggregator.services.releases import ReleaseRequest
 from schemas.safe_cells import write_csv
 from schemas.tables import DEFAULT_PLAN, PlanError, parse_plan, with_labels
 
 router = APIRouter(prefix="/api/v1", tags=["releases"], responses=AUTHENTICATED)
+
+Reader = Annotated[Principal, Depends(allowed("read_releases"))]
 
 
 class ReleaseCreate(BaseModel):
@@ -34,88 +40,105 @@ class ReleaseCreate(BaseModel):
     # Strict and closed: `true` is no number and a misspelt field is an error, not ignored.
     model_config = ConfigDict(strict=True, extra="forbid")
 
-    year: int = Field(ge=2024, le=2100, examples=[2026])
-    quarter: int | None = Field(None, ge=1, le=4)
-    rho: float = Field(ge=MIN_RHO, le=MAX_RHO, examples=[0.5])
+    year: JsonInt = Field(examples=[2026], json_schema_extra=YEAR_RANGE)
+    quarter: JsonInt | None = Field(None, json_schema_extra={"minimum": 1, "maximum": 4})
+    rho: float = Field(examples=[0.5], json_schema_extra=RHO_RANGE)
     plan: list[dict[str, Any]] | None = Field(
         None, description="Tables: [{name, dimensions, stage?, weight?}]; default plan if absent"
     )
 
+    def request(self) -> ReleaseRequest:
+        """The service's request, with the plan checked."""
+        try:
+            plan = parse_plan(self.plan) if self.plan is not None else DEFAULT_PLAN
+        except PlanError as exc:
+            raise releases.invalid_plan(exc) from None
+        return ReleaseRequest(self.year, self.rho, self.quarter, plan)
 
-def _not_found() -> NotFound:
-    return NotFound("geen publicatie met dit id", "no release with this id")
+
+@router.post(
+    "/releases/preview",
+    response_model=Preview,
+    summary="Expected margins per table at a rho (reads no data, spends nothing)",
+    responses=WITH_BODY,
+)
+def post_preview(
+    body: ReleaseCreate,
+    principal: Annotated[Principal, Depends(allowed("preview_release"))],
+    context: ContextDep,
+) -> Preview:
+    """The expected standard error and 95% margin of every table of the plan at ρ."""
+    request = body.request()
+    return Preview.of(request, releases.preview(context, principal, request))
 
 
 @router.post(
     "/releases",
     status_code=201,
+    response_model=ReleaseMeta,
     summary="Create a release (spends budget)",
     responses={**WITH_BODY, **errors(409, s409="No budget, or not enough left; nothing spent")},
 )
 async def post_release(
-    body: ReleaseCreate, request: Request, principal: Statistician, store: StoreDep, clock: ClockDep
-) -> JSONResponse:
+    body: ReleaseCreate,
+    principal: Annotated[Principal, Depends(allowed("create_release"))],
+    context: ContextDep,
+    note: NoteDep,
+) -> ReleaseMeta:
     """Measure the plan's tables with OpenDP, spend ρ from the year's budget, store the release."""
-    target = f"{body.year}" + (f"-Q{body.quarter}" if body.quarter else "")
-    audit(request, "create_release", target, f"rho={body.rho:g}")
-    try:
-        plan = parse_plan(body.plan) if body.plan is not None else DEFAULT_PLAN
-    except PlanError as exc:
-        raise Unprocessable(
-            f"het publicatieplan is ongeldig: {exc}", str(exc), code="invalid_plan"
-        ) from None
-    release_request = ReleaseRequest(body.year, body.rho, body.quarter, plan)
-    try:
-        release = await run_in_threadpool(
-            create_release, store, release_request, created_by=principal.token_id, now=clock()
-        )
-    except (PlanError, PrivacyError) as exc:
-        raise Unprocessable(
-            f"het publicatieplan is ongeldig: {exc}", str(exc), code="invalid_plan"
-        ) from None
-    except ReleaseError as exc:
-        cls = Conflict if exc.code in ("budget_exceeded", "no_budget") else Unprocessable
-        raise cls(exc.message_nl, exc.message_en, code=exc.code) from None
-    audit(request, "create_release", target, f"{release['id']} rho={release['rho']:g}")
-    return JSONResponse(release, status_code=201)
+    note.set("create_release", f"{body.year}" + (f"-Q{body.quarter}" if body.quarter else ""))
+    request = body.request()
+    release = await run_in_threadpool(releases.create, context, principal, request, note)
+    return ReleaseMeta(**release)
 
 
-@router.get("/releases", summary="Every release (metadata)")
+@router.get("/releases", response_model=ReleaseList, summary="Every release (metadata)")
 def list_releases(
-    principal: Reader, store: StoreDep, year: int | None = Query(None, ge=2024, le=2100)
-) -> dict[str, Any]:
+    principal: Reader,
+    context: ContextDep,
+    year: int | None = Query(None, ge=budget.FIRST_YEAR, le=budget.LAST_YEAR),
+) -> ReleaseList:
     """Release metadata, oldest first."""
-    return {"releases": store.list_releases(year)}
+    return ReleaseList(
+        releases=[ReleaseMeta(**r) for r in releases.listing(context, principal, year)]
+    )
 
 
-@router.get("/releases/{release_id}", summary="One release's metadata", responses=errors(404))
-def get_release(release_id: str, principal: Reader, store: StoreDep) -> dict[str, Any]:
+@router.get(
+    "/releases/{release_id}",
+    response_model=ReleaseMeta,
+    summary="One release's metadata",
+    responses=errors(404),
+)
+def get_release(release_id: str, principal: Reader, context: ContextDep) -> ReleaseMeta:
     """Mechanism, ρ per table and in total, (ε, δ), noise scales, plan, coverage, versions."""
-    release = store.get_release(release_id)
-    if release is None:
-        raise _not_found()
-    return release
+    return ReleaseMeta(**releases.get(context, principal, release_id))
 
 
 @router.get(
     "/releases/{release_id}/tables/{table}",
     summary="A released table with intervals and flags",
-    responses={200: {"content": {"application/json": {}, "text/csv": {}}}, **errors(404)},
+    response_model=None,
+    responses={
+        200: {
+            "content": {
+                "application/json": {"schema": ReleaseTable.model_json_schema()},
+                "text/csv": {},
+            }
+        },
+        **errors(404),
+    },
 )
 def get_table(
     release_id: str,
     table: str,
     principal: Reader,
-    store: StoreDep,
+    context: ContextDep,
     lang: LangDep,
     format: Literal["json", "csv"] = Query("json"),
 ) -> Any:
     """JSON rows (codes) or CSV with labels; reading a release spends nothing."""
-    release = store.get_release(release_id)
-    frame = store.release_table(release_id, table) if release is not None else None
-    if release is None or frame is None:
-        raise _not_found()
-    meta = next(t for t in release["tables"] if t["name"] == table)
+    _, meta, frame = releases.table(context, principal, release_id, table)
     dims = list(meta["dimensions"])
     if format == "csv":
         buffer = io.StringIO()
@@ -127,12 +150,12 @@ def get_table(
             media_type="text/csv; charset=utf-8",
             headers={"Content-Disposition": f"attachment; filename*=UTF-8''{filename}"},
         )
-    return {
-        "release_id": release_id,
-        "table": table,
-        "title_nl": meta["title_nl"],
-        "title_en": meta["title_en"],
-        "dimensions": dims,
-        "stage": meta.get("stage"),
-        "rows": frame.to_dict(orient="records"),
-    }
+    return ReleaseTable(
+        release_id=release_id,
+        table=table,
+        title_nl=meta["title_nl"],
+        title_en=meta["title_en"],
+        dimensions=dims,
+        stage=meta.get("stage"),
+        rows=[{str(k): v for k, v in r.items()} for r in frame.to_dict(orient="records")],
+    ).model_dump()

@@ -1,8 +1,13 @@
-"""Real processes for end-to-end tests: the lekstat-server service on a free loopback port,
-and the command lines in subprocesses."""
+"""Real processes: the lekstat-server service on a free loopback port, the command lines in
+subprocesses, and onboarding (a token for every municipality).
+
+Shared by the demo, the end-to-end tests and the benchmarks, so that starting a server and
+waiting for it is written once.
+"""
 
 from __future__ import annotations
 
+import csv
 import os
 import signal
 import socket
@@ -20,7 +25,8 @@ import httpx
 def script(name: str) -> str:
     """The console script ``name`` installed beside this Python."""
     path = Path(sys.executable).parent / name
-    assert path.exists(), f"{name} is not installed in {path.parent}"
+    if not path.exists():
+        raise FileNotFoundError(f"{name} is not installed in {path.parent}")
     return str(path)
 
 
@@ -40,7 +46,7 @@ def run(
     timeout: float = 120,
 ) -> subprocess.CompletedProcess[str]:
     """Run a console script to completion, capturing its output."""
-    return subprocess.run(
+    return subprocess.run(  # noqa: S603 - our own console scripts
         [script(name), *args],
         capture_output=True,
         text=True,
@@ -65,12 +71,19 @@ class Server:
         return self.log.read_text(encoding="utf-8", errors="replace")
 
 
-def start_server(db: Path, *, env: dict[str, str] | None = None, port: int | None = None) -> Server:
+def start_server(
+    db: Path,
+    *,
+    env: dict[str, str] | None = None,
+    port: int | None = None,
+    log: Path | None = None,
+    timeout: float = 60,
+) -> Server:
     """Start ``lekstat-server serve`` on ``db`` and wait until /healthz answers."""
     port = port or free_port()
-    log = db.with_name(db.name + f".{port}.log")
+    log = log or db.with_name(db.name + f".{port}.log")
     with log.open("ab") as out:
-        process = subprocess.Popen(
+        process = subprocess.Popen(  # noqa: S603 - our own console script
             [
                 script("lekstat-server"),
                 "--db",
@@ -87,7 +100,7 @@ def start_server(db: Path, *, env: dict[str, str] | None = None, port: int | Non
             cwd=db.parent,
         )
     url = f"http://127.0.0.1:{port}"
-    deadline = time.monotonic() + 30
+    deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
         if process.poll() is not None:
             raise RuntimeError(f"server exited with {process.returncode}:\n{log.read_text()}")
@@ -98,7 +111,8 @@ def start_server(db: Path, *, env: dict[str, str] | None = None, port: int | Non
             pass
         time.sleep(0.1)
     process.kill()
-    raise RuntimeError(f"server did not start:\n{log.read_text()}")
+    process.wait()
+    raise RuntimeError(f"server did not start within {timeout:g} s:\n{log.read_text()}")
 
 
 def stop_server(server: Server, sig: int = signal.SIGTERM) -> int:
@@ -121,3 +135,23 @@ def running_server(db: Path, **kw: object) -> Iterator[Server]:
         yield server
     finally:
         stop_server(server)
+
+
+def onboard(db: Path, out: Path) -> dict[str, str]:
+    """A token for every municipality, written to ``out`` by the real command line; by code."""
+    result = run(
+        "lekstat-server",
+        "--db",
+        str(db),
+        "token",
+        "create",
+        "--role",
+        "municipality",
+        "--all-municipalities",
+        "--out",
+        str(out),
+    )
+    if result.returncode != 0:
+        raise RuntimeError(f"onboarding failed: {result.stderr.strip()}")
+    with out.open(encoding="utf-8") as f:
+        return {row["municipality"]: row["token"] for row in csv.DictReader(f)}

@@ -1,0 +1,63 @@
+"""Who may do what: one table of operations and the roles that may run them.
+
+Every edge asks this table, so a role has the same powers over HTTP, on the command line and in
+the portal: the HTTP dependencies refuse early (before a body is read), and the operations check
+again, so an edge that forgets cannot open a door.
+"""
+
+from __future__ import annotations
+
+from aggregator.services.auth import OPERATOR_ROLE, Principal
+from aggregator.services.refusals import Kind, Refusal
+
+#: The Dutch names of the roles, for Dutch sentences.
+ROLE_NL = {
+    "municipality": "gemeente",
+    "analyst": "analist",
+    "statistician": "statisticus",
+    "admin": "beheerder",
+    OPERATOR_ROLE: "operator",
+}
+
+#: Operation → the roles that may run it.
+PERMISSIONS: dict[str, frozenset[str]] = {
+    "submit": frozenset({"municipality"}),
+    "read_submissions": frozenset({"municipality", "statistician"}),
+    "read_completeness": frozenset({"analyst", "statistician", OPERATOR_ROLE}),
+    "read_locks": frozenset({"analyst", "statistician", OPERATOR_ROLE}),
+    "lock_period": frozenset({"statistician", OPERATOR_ROLE}),
+    "read_budget": frozenset({"statistician", OPERATOR_ROLE}),
+    "set_budget": frozenset({"statistician", OPERATOR_ROLE}),
+    "preview_release": frozenset({"statistician", OPERATOR_ROLE}),
+    "create_release": frozenset({"statistician", OPERATOR_ROLE}),
+    "read_releases": frozenset({"analyst", "statistician", OPERATOR_ROLE}),
+    "manage_tokens": frozenset({"admin", OPERATOR_ROLE}),
+    "read_audit": frozenset({"admin", OPERATOR_ROLE}),
+    "backup": frozenset({OPERATOR_ROLE}),
+}
+
+
+def role_name(role: str, lang: str) -> str:
+    """A role's name in ``lang``."""
+    return ROLE_NL.get(role, role) if lang == "nl" else role
+
+
+def may(actor: Principal, operation: str) -> bool:
+    """Whether ``actor`` may run ``operation``."""
+    return actor.role in PERMISSIONS[operation]
+
+
+def authorize(actor: Principal, operation: str) -> None:
+    """Refuse (:attr:`Kind.FORBIDDEN`) unless ``actor`` may run ``operation``."""
+    if not may(actor, operation):
+        raise forbidden(actor.role)
+
+
+def forbidden(role: str) -> Refusal:
+    """The standard refusal for a role that may not do something."""
+    return Refusal(
+        Kind.FORBIDDEN,
+        "forbidden",
+        f"de rol {role_name(role, 'nl')} mag dit niet",
+        f"the role {role} may not do this",
+    )
