@@ -32,6 +32,7 @@ from aggregator.http.routes import (
     tokens,
 )
 from aggregator.store import Store
+from aggregator.web import install_web
 
 
 def create_app(
@@ -92,6 +93,7 @@ def create_app(
         limiter=RateLimiter(settings.rate_limit_per_minute, settings.rate_limit_burst),
         body_timeout=settings.body_timeout,
     )
+    install_web(app)  # last: its headers middleware wraps the guard
     return app
 
 
