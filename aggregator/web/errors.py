@@ -9,7 +9,8 @@ exception in a page route (:class:`PageRoute`) becomes the 500 page, logged by i
 from __future__ import annotations
 
 import logging
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Coroutine
+from typing import Any
 
 from fastapi import FastAPI, Request
 from fastapi.responses import Response
@@ -61,7 +62,7 @@ def install_html_errors(app: FastAPI) -> None:
 class PageRoute(APIRoute):
     """A route whose unexpected exceptions become the 500 page."""
 
-    def get_route_handler(self) -> Callable[[Request], Awaitable[Response]]:
+    def get_route_handler(self) -> Callable[[Request], Coroutine[Any, Any, Response]]:
         """The route's handler, with the 500 page around it."""
         handler = super().get_route_handler()
 

@@ -189,7 +189,9 @@ MESSAGES: dict[str, dict[str, str]] = {
     },
     "a11y_measures_heading": {"nl": "Wat wij doen", "en": "What we do"},
     "a11y_measure_axe": {
-        "nl": "Bij elke wijziging controleert een test elke pagina met axe-core op WCAG 2.1 A en AA.",
+        "nl": (
+            "Bij elke wijziging controleert een test elke pagina met axe-core op WCAG 2.1 A en AA."
+        ),
         "en": "On every change, a test checks every page with axe-core for WCAG 2.1 A and AA.",
     },
     "a11y_measure_keyboard": {

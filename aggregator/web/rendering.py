@@ -9,7 +9,7 @@ from urllib.parse import urlencode
 from fastapi import Request
 from fastapi.responses import HTMLResponse
 from jinja2 import Environment, PackageLoader, StrictUndefined
-from markupsafe import Markup, escape
+from starlette.routing import NoMatchFound
 
 from aggregator.web.assets import Assets
 from aggregator.web.csrf import CSRF_FIELD, csrf_token, set_csrf_cookie
@@ -76,19 +76,22 @@ class Pages:
         when the page drew a form's token.
         """
         lang = page_language(request)
-        names = {getattr(route, "name", None) for route in request.app.routes}
 
-        def csrf_field() -> Markup:
-            token = escape(csrf_token(request))
-            return Markup(f'<input type="hidden" name="{CSRF_FIELD}" value="{token}">')
+        def has_page(name: str) -> bool:
+            try:
+                request.app.url_path_for(name)
+            except NoMatchFound:
+                return False
+            return True
 
         values = {
             "lang": lang,
             "t": translator(lang),
             "asset": self.assets.url,
             "languages": language_links(request, lang),
-            "csrf_field": csrf_field,
-            "has_page": lambda name: name in names,
+            "csrf_token": lambda: csrf_token(request),
+            "csrf_field_name": CSRF_FIELD,
+            "has_page": has_page,
             "url": lambda name, **params: request.app.url_path_for(name, **params),
             "current_path": request.url.path,
             **context,
