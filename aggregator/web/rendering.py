@@ -93,7 +93,6 @@ class Pages:
             "csrf_field_name": CSRF_FIELD,
             "has_page": has_page,
             "url": lambda name, **params: request.app.url_path_for(name, **params),
-            "current_path": request.url.path,
             **context,
         }
         html = self.env.get_template(template).render(values)
