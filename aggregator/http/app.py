@@ -31,6 +31,7 @@ from aggregator.http.routes import (
 from aggregator.services.context import Context
 from aggregator.services.refusals import Refusal
 from aggregator.store import Store
+from aggregator.web import install_web
 
 
 class Companion(Protocol):
@@ -98,6 +99,7 @@ def create_app(
         limiter=RateLimiter(settings.rate_limit_per_minute, settings.rate_limit_burst),
         body_timeout=settings.body_timeout,
     )
+    install_web(app)  # last: its headers middleware wraps the guard
     return app
 
 

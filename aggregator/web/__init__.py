@@ -1,0 +1,33 @@
+"""lekstat's web pages: the shared layout, the pages, static assets, the API docs offline.
+
+:func:`install_web` mounts it all on the app and installs the security headers middleware.
+"""
+
+from __future__ import annotations
+
+from fastapi import FastAPI
+
+from aggregator.web.assets import Assets
+from aggregator.web.docs import replace_docs
+from aggregator.web.errors import install_html_errors
+from aggregator.web.pages import router as pages_router
+from aggregator.web.rendering import Pages
+from aggregator.web.security import SecurityHeaders
+
+__all__ = ["install_web"]
+
+
+def install_web(app: FastAPI) -> None:
+    """Add the pages, assets and documentation to ``app``, HTML error pages for browsers and
+    the security headers around everything.
+
+    Call it last in ``create_app``: the headers middleware is then the outermost, so it also
+    covers the guard's own answers, and the HTML error handler wraps the API's.
+    """
+    assets = Assets.default()
+    app.state.web = Pages(assets)
+    replace_docs(app)
+    app.include_router(assets.router())
+    app.include_router(pages_router)
+    install_html_errors(app)
+    app.add_middleware(SecurityHeaders)

@@ -1,0 +1,47 @@
+"""The home page and the accessibility statement."""
+
+from __future__ import annotations
+
+from fastapi import APIRouter, FastAPI, Request
+from fastapi.responses import Response
+from fastapi.testclient import TestClient
+
+from aggregator.web.rendering import pages_of
+from tests.web.conftest import BROWSER, read
+
+
+def test_home_says_what_lekstat_is_and_links_onwards(client: TestClient) -> None:
+    page = read(client.get("/").text)
+    assert page.one("h1").text == "Landelijke cijfers over lekken van persoonsgegevens"
+    assert "differentiële privacy" in page.one("main").text
+    tasks = page.all("a", class_="lk-task-list__link")
+    assert [(a.attrs["href"], a.text) for a in tasks] == [
+        ("/sign-in", "Aanmelden"),
+        ("/docs", "API-documentatie"),
+    ]
+    english = read(client.get("/?lang=en").text)
+    assert english.one("h1").text == "National figures on leaks of personal data"
+
+
+def test_home_links_to_figures_and_methodology_once_they_exist(app: FastAPI) -> None:
+    def figures(request: Request) -> Response:
+        return pages_of(request).render(request, "home.html.j2")
+
+    router = APIRouter()  # a later page comes in its own router
+    router.add_api_route("/figures", figures, name="public_figures")
+    router.add_api_route("/methodology", figures, name="methodology")
+    app.include_router(router)
+    with TestClient(app, headers=BROWSER) as client:
+        page = read(client.get("/").text)
+    hrefs = [a.attrs["href"] for a in page.all("a", class_="lk-task-list__link")]
+    assert hrefs == ["/sign-in", "/figures", "/methodology", "/docs"]
+
+
+def test_accessibility_statement_in_both_languages(client: TestClient) -> None:
+    nl = read(client.get("/accessibility").text)
+    assert nl.one("h1").text == "Toegankelijkheidsverklaring"
+    assert "WCAG 2.1" in nl.one("main").text
+    assert nl.all("dt")[0].text == "Norm"
+    en = read(client.get("/accessibility?lang=en").text)
+    assert en.one("h1").text == "Accessibility statement"
+    assert en.one("a", aria_current="page").text == "Accessibility statement"
