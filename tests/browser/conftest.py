@@ -35,7 +35,7 @@ from playwright.sync_api import (
     sync_playwright,
 )
 
-from tests.e2e.processes import Server, start_server, stop_server
+from aggregator.demo.processes import Server, start_server, stop_server
 
 #: Debian's Chromium; ``make test`` installs it (``LEKSTAT_CHROMIUM`` names another).
 CHROMIUM = os.environ.get("LEKSTAT_CHROMIUM", "/usr/bin/chromium")

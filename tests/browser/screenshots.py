@@ -11,8 +11,8 @@ from pathlib import Path
 
 from playwright.sync_api import Page, sync_playwright
 
+from aggregator.demo.processes import start_server, stop_server
 from tests.browser.conftest import CHROMIUM, CHROMIUM_ARGS
-from tests.e2e.processes import start_server, stop_server
 
 #: name, path, viewport width, and what to do on the page before the picture.
 SHOTS: list[tuple[str, str, int, str | None]] = [

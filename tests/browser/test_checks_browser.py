@@ -8,8 +8,8 @@ from collections.abc import Callable
 import httpx
 import pytest
 
+from aggregator.demo.processes import Server
 from tests.browser.conftest import Visit, check, serve_html
-from tests.e2e.processes import Server
 
 pytestmark = [pytest.mark.browser, pytest.mark.e2e]
 

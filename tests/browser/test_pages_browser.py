@@ -13,11 +13,11 @@ from fastapi.testclient import TestClient
 from jinja2 import ChoiceLoader, DictLoader
 
 from aggregator.config import Settings
+from aggregator.demo.processes import Server
 from aggregator.http.app import create_app
 from aggregator.web.errors import PageRoute
 from aggregator.web.rendering import Pages, pages_of
 from tests.browser.conftest import Visit, check, serve_html
-from tests.e2e.processes import Server
 
 pytestmark = [pytest.mark.browser, pytest.mark.e2e]
 
