@@ -45,6 +45,9 @@ class Settings:
     deadline_days: int = 30
     #: Whom a municipality contacts about a locked quarter or a refused submission.
     contact: str = "de beheerder van lekstat / the lekstat operator"
+    #: A browser session lasts at most this many hours (it also ends with sign-out or when its
+    #: token is revoked).
+    session_hours: float = 8.0
     #: Demonstrations only: start the service's clock at this moment (ISO date or time) and
     #: let ``lekstat-server demo-clock`` move it. Never set in production.
     demo_clock: str | None = None
@@ -100,6 +103,7 @@ _PARSERS: dict[str, Callable[[str], object]] = {
     "rate_limit_burst": _int,
     "deadline_days": _int,
     "contact": _text,
+    "session_hours": _float,
     "demo_clock": _text,
     "header_timeout": _float,
     "body_timeout": _float,
@@ -115,6 +119,7 @@ _RANGES: dict[str, tuple[float, float]] = {
     "rate_limit_per_minute": (1, 1_000_000),
     "rate_limit_burst": (1, 1_000_000),
     "deadline_days": (0, 365),
+    "session_hours": (0.05, 24),
     "header_timeout": (0.1, 3_600),
     "body_timeout": (0.1, 3_600),
 }

@@ -18,6 +18,7 @@ from aggregator.store.records import (
     CompletenessRow,
     LedgerEntry,
     PeriodLock,
+    SessionRecord,
     SubmissionRecord,
     TokenRecord,
 )
@@ -37,6 +38,7 @@ __all__ = [
     "LedgerEntry",
     "PeriodLock",
     "PeriodLockedError",
+    "SessionRecord",
     "Store",
     "StoreError",
     "SubmissionRecord",

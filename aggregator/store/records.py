@@ -110,3 +110,13 @@ class Budget:
     def remaining_rho(self) -> float:
         """What is left (0 when no budget has been set)."""
         return max(0.0, (self.total_rho or 0.0) - self.spent_rho)
+
+
+@dataclass(frozen=True)
+class SessionRecord:
+    """A browser session as stored: the hash of its secret, its token and its expiry."""
+
+    hash: str
+    token_id: str
+    created_at: dt.datetime
+    expires_at: dt.datetime

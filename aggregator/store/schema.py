@@ -86,6 +86,15 @@ MIGRATIONS: tuple[str, ...] = (
         PRIMARY KEY (release_id, name)
     );
     """,
+    # 2: browser sessions (the portal): a token exchanged for a session, stored as a hash.
+    """
+    CREATE TABLE web_sessions (
+        hash VARCHAR PRIMARY KEY,
+        token_id VARCHAR NOT NULL,
+        created_at TIMESTAMP NOT NULL,
+        expires_at TIMESTAMP NOT NULL
+    );
+    """,
 )
 
 SCHEMA_VERSION = len(MIGRATIONS)

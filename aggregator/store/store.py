@@ -39,6 +39,7 @@ from aggregator.store.records import (
     CompletenessRow,
     LedgerEntry,
     PeriodLock,
+    SessionRecord,
     SubmissionRecord,
     TokenRecord,
 )
@@ -179,6 +180,29 @@ class Store:
                 [at, token_id],
             ).fetchone()
         return row is not None
+
+    # -- browser sessions -------------------------------------------------------------------
+
+    def add_session(self, record: SessionRecord) -> None:
+        """Store a new session (the hash of its secret only); drop expired ones."""
+        with self.transaction() as cur:
+            cur.execute("DELETE FROM web_sessions WHERE expires_at <= ?", [record.created_at])
+            cur.execute(
+                "INSERT INTO web_sessions VALUES (?, ?, ?, ?)", list(asdict(record).values())
+            )
+
+    def get_session(self, hash_: str) -> SessionRecord | None:
+        """The session with this hash, expired or not."""
+        rows = self._rows(
+            "SELECT hash, token_id, created_at, expires_at FROM web_sessions WHERE hash = ?",
+            [hash_],
+        )
+        return SessionRecord(*rows[0]) if rows else None
+
+    def delete_session(self, hash_: str) -> None:
+        """End a session."""
+        with self.transaction() as cur:
+            cur.execute("DELETE FROM web_sessions WHERE hash = ?", [hash_])
 
     # -- submissions ------------------------------------------------------------------------
 
