@@ -45,7 +45,9 @@ ALLOWED: dict[str, set[str]] = {
         "aggregator.web",
         "schemas",
     },
+    # The portal reads uploaded files and writes templates with the client's own readers.
     "aggregator.web": {
+        "client",
         "aggregator",
         "aggregator.clock",
         "aggregator.config",
