@@ -21,7 +21,7 @@ import pandas as pd
 
 from schemas.decoding import decode, file_issue
 from schemas.issues import Issue, short_value
-from schemas.taxonomy import Taxonomy, load_taxonomy
+from schemas.taxonomy import Lang, Taxonomy, load_taxonomy
 
 COUNT = "count"
 MUNICIPALITY = "municipality"
@@ -44,6 +44,14 @@ HEADER_ALIASES: dict[str, tuple[str, ...]] = {
     MUNICIPALITY: ("gemeente", "gemeentecode"),
     PERIOD: ("periode", "kwartaal", "quarter"),
 }
+
+
+def column_header(column: str, lang: Lang = "nl") -> str:
+    """The header a template writes for ``column``: ``aantal`` in Dutch, ``count`` in English.
+
+    Reading accepts both, whatever the language of the template the file came from.
+    """
+    return HEADER_ALIASES.get(column, (column,))[0] if lang == "nl" else column
 
 
 @dataclass
