@@ -17,7 +17,7 @@ import re
 from dataclasses import dataclass
 
 from schemas.issues import Issue
-from schemas.taxonomy import Lang
+from schemas.lang import Lang
 
 UTF8 = "utf-8"
 UTF16 = "utf-16"
