@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING, Any
 
 from client.i18n import Lang, pick
 from client.receipts import Identity, Receipt
+from schemas.columns import column_header
 from schemas.decoding import encoding_label
 from schemas.roles import role_name
 
@@ -88,7 +89,7 @@ def issue_lines(
         rows.append(
             [
                 ", ".join(where),
-                _short(group["column"], 24) or "—",
+                _short(column_header(group["column"], lang), 24) if group["column"] else "—",
                 _short(value, 30),
                 group["message"],
             ]

@@ -19,39 +19,43 @@ from typing import Any
 
 import pandas as pd
 
+from schemas.columns import (
+    COUNT,
+    HEADER_ALIASES,
+    MUNICIPALITY,
+    OPTIONAL_COLUMNS,
+    PERIOD,
+    column_header,
+)
 from schemas.decoding import decode, file_issue
 from schemas.issues import Issue, short_value
-from schemas.taxonomy import Lang, Taxonomy, load_taxonomy
+from schemas.taxonomy import Taxonomy, load_taxonomy
 
-COUNT = "count"
-MUNICIPALITY = "municipality"
-PERIOD = "period"
-OPTIONAL_COLUMNS = (MUNICIPALITY, PERIOD)
+__all__ = [
+    "COUNT",
+    "HEADER_ALIASES",
+    "MAX_CELL",
+    "MAX_COLUMNS",
+    "MUNICIPALITY",
+    "OPTIONAL_COLUMNS",
+    "PERIOD",
+    "RawTable",
+    "canonical_columns",
+    "column_header",
+    "file_issue",
+    "from_frame",
+    "from_records",
+    "from_rows",
+    "normalise_header",
+    "read_csv",
+    "sniff_separator",
+    "unreadable",
+]
 
 #: More columns than this is not a submission (a guard against hostile files).
 MAX_COLUMNS = 64
 #: The longest cell the reader accepts, in characters.
 MAX_CELL = 10_000
-
-#: Dutch (and a few common) header names accepted for each column.
-HEADER_ALIASES: dict[str, tuple[str, ...]] = {
-    "function_type": ("functietype", "functie_type", "functie", "werkveld"),
-    "data_category": ("gegevenscategorie", "gegevens_categorie", "categorie"),
-    "stage": ("fase",),
-    "employment_type": ("dienstverband", "dienstverbandtype"),
-    "motive": ("motief",),
-    COUNT: ("aantal", "number", "n"),
-    MUNICIPALITY: ("gemeente", "gemeentecode"),
-    PERIOD: ("periode", "kwartaal", "quarter"),
-}
-
-
-def column_header(column: str, lang: Lang = "nl") -> str:
-    """The header a template writes for ``column``: ``aantal`` in Dutch, ``count`` in English.
-
-    Reading accepts both, whatever the language of the template the file came from.
-    """
-    return HEADER_ALIASES.get(column, (column,))[0] if lang == "nl" else column
 
 
 @dataclass
@@ -118,7 +122,7 @@ def _unknown_column(row: int, cell: object, guess: str | None) -> Issue:
             str(cell),
             cell,
             "unknown_column",
-            f"onbekende kolom; bedoelt u {guess}?",
+            f"onbekende kolom; bedoelt u {column_header(guess, 'nl')}?",
             f"unknown column; did you mean {guess}?",
         )
     return _issue(
@@ -165,7 +169,7 @@ def from_rows(
                     column,
                     cell,
                     "duplicate_column",
-                    f"kolom {column} staat twee keer in de kopregel",
+                    f"kolom {column_header(column, 'nl')} staat twee keer in de kopregel",
                     f"column {column} appears twice in the header",
                 )
             )
@@ -181,7 +185,7 @@ def from_rows(
                 column,
                 "",
                 "missing_column",
-                f"kolom {column} ontbreekt in de kopregel",
+                f"kolom {column_header(column, 'nl')} ontbreekt in de kopregel",
                 f"column {column} is missing from the header",
             )
         )

@@ -111,7 +111,7 @@ def test_cli_submit_invalid_file_exits_1_with_the_table_and_sends_nothing(
     bad.write_text(HEADER + "FT01_BRP,DC01_BRP_ADRES,ST01_SIGNAAL,EM01_VAST,MO01_CRIMINEEL,x\n")
     assert run(server, sleeps, "submit", str(bad), "--period", PERIOD) == 1
     out = capsys.readouterr().out
-    assert "1 probleem gevonden; er is niets verstuurd" in out and "count" in out
+    assert "1 probleem gevonden; er is niets verstuurd" in out and "aantal" in out
     assert server.to("POST", SUBMISSIONS) == []
 
 

@@ -176,7 +176,7 @@ def test_validation_a_misspelt_column_suggests_the_right_name_once() -> None:
     header = ["functietype", "gegevenscategorie", "fase", "dienstverband", "motief", "aantl"]
     (issue,) = _check(csv_text([ROW_A], header=header)).issues
     assert (issue.column, issue.code) == ("aantl", "unknown_column")
-    assert "bedoelt u count?" in issue.message_nl
+    assert "bedoelt u aantal?" in issue.message_nl and "did you mean count?" in issue.message_en
 
 
 # -- counts ------------------------------------------------------------------------------------
