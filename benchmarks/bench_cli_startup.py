@@ -9,7 +9,10 @@ environment's site packages), so that a busy machine shows as a higher baseline.
 17): ``--help`` under 0.15 s, ``status`` under 0.5 s. ``validate`` of a small file is shown for
 comparison: it imports pandas and pandera, as validation must.
 
-    .venv/bin/python benchmarks/bench_cli_startup.py [--runs 15]
+    .venv/bin/python benchmarks/bench_cli_startup.py [--runs 15] [--client DIR]
+
+``--client DIR`` times the ``schemas`` and ``client`` packages of another checkout (put first on
+``PYTHONPATH`` of the timed commands; the server stays this one), to compare before and after.
 
 It is a script, not a test.
 """
@@ -59,6 +62,7 @@ def main() -> int:
     """Start the server, time the commands, print a table."""
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--runs", type=int, default=15)
+    parser.add_argument("--client", type=Path, help="a checkout whose client to time")
     args = parser.parse_args()
     bin_dir = Path(sys.executable).parent
     lekstat = str(bin_dir / "lekstat")
@@ -91,6 +95,9 @@ def main() -> int:
                 LEKSTAT_TOKEN=token,
                 LEKSTAT_LANG="nl",
             )
+            if args.client is not None:
+                env["PYTHONPATH"] = str(args.client.resolve())
+                print(f"client: {args.client}")
             last = dt.date.today()
             quarter = (last.month - 1) // 3  # the previous quarter, as 1–4 of its year
             year, q = (last.year, quarter) if quarter else (last.year - 1, 4)
