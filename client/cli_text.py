@@ -25,9 +25,9 @@ from schemas.lang import Lang
 #: The exit code of a usage error.
 USAGE_EXIT = 2
 
-#: argparse's messages (its gettext message ids, Python 3.11 to 3.14) in Dutch. A message id
-#: missing here is shown in English; a test checks that every one the running argparse can show
-#: a user is here.
+#: argparse's messages (its gettext message ids: those of Python 3.11, and some of later
+#: versions) in Dutch. A message id missing here is shown in English; a test checks that every
+#: one the running argparse can show a user is here.
 DUTCH: dict[str, str] = {
     "usage: ": "gebruik: ",
     "options": "opties",
