@@ -13,6 +13,9 @@ its receipt is the answer and nothing is sent. Otherwise the upload carries an
 ``Idempotency-Key`` derived from the canonical content (with period and municipality) and the
 version it replaces, so every retry of it returns the original receipt instead of a second
 version, and going back to earlier content after a correction is a new version.
+
+pandas and pandera are imported only where data is read or validated, so that talking to the
+server (``lekstat status``) starts fast.
 """
 
 from __future__ import annotations
@@ -23,15 +26,14 @@ import math
 import os
 import time
 from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass, replace
+from dataclasses import replace
 from datetime import UTC, datetime
 from importlib import metadata
 from types import TracebackType
-from typing import Any
+from typing import TYPE_CHECKING, Any, TypeAlias
 from urllib.parse import quote
 
 import httpx
-import pandas as pd
 
 from client.config import check_url, load_settings
 from client.errors import (
@@ -44,16 +46,21 @@ from client.errors import (
     ResponseError,
     ServerError,
 )
-from client.files import read_table
 from client.i18n import Lang, pick
+from client.receipts import Identity, Receipt
 from schemas.periods import Period
-from schemas.reading import RawTable, from_frame
-from schemas.submission import Submission
-from schemas.tables import VALUE_COLUMNS, with_labels
-from schemas.validation import ValidationResult, validate_submission
+
+if TYPE_CHECKING:
+    import pandas as pd
+
+    from schemas.reading import RawTable
+    from schemas.submission import Submission
+    from schemas.validation import ValidationResult
 
 #: What :meth:`Client.validate` and :meth:`Client.submit` accept: a file path or a DataFrame.
-SubmissionData = str | os.PathLike[str] | pd.DataFrame | RawTable
+SubmissionData: TypeAlias = "str | os.PathLike[str] | pd.DataFrame | RawTable"
+
+__all__ = ["Client", "Identity", "Receipt", "SubmissionData", "figures_frame", "validate"]
 
 #: The columns of a published table after its dimensions (and their labels).
 _FIGURE_TYPES = {
@@ -79,83 +86,6 @@ def _user_agent() -> str:
         return f"lekstat-client/{metadata.version('lekstat')}"
     except metadata.PackageNotFoundError:
         return "lekstat-client"
-
-
-@dataclass(frozen=True)
-class Identity:
-    """Who a token belongs to (``GET /api/v1/me``)."""
-
-    token_id: str
-    role: str
-    municipality: str | None
-    municipality_name: str | None
-
-    @classmethod
-    def from_json(cls, body: Mapping[str, Any]) -> Identity:
-        """Build from the server's JSON."""
-        return cls(
-            token_id=str(body["token_id"]),
-            role=str(body["role"]),
-            municipality=_optional_str(body.get("municipality")),
-            municipality_name=_optional_str(body.get("municipality_name")),
-        )
-
-
-@dataclass(frozen=True)
-class Receipt:
-    """The server's receipt for a submission (or, for a dry run, what it would have been).
-
-    ``replayed`` is true when the server returned the original receipt for a retried upload;
-    ``sent_sha256`` is the SHA-256 the client computed, so ``verified`` can compare the two.
-    ``records`` holds the submitted rows when the receipt came from :meth:`Client.submission`.
-    """
-
-    id: str | None
-    municipality: str | None
-    period: str
-    version: int | None
-    nil_return: bool
-    rows: int
-    total: int
-    sha256: str
-    taxonomy_version: str | None
-    received_at: str | None
-    late: bool
-    replayed: bool = False
-    dry_run: bool = False
-    records: tuple[dict[str, Any], ...] | None = None
-    sent_sha256: str | None = None
-
-    @property
-    def verified(self) -> bool | None:
-        """Whether the server's SHA-256 equals the client's (``None`` if not known)."""
-        return None if self.sent_sha256 is None else self.sent_sha256 == self.sha256
-
-    @classmethod
-    def from_json(cls, body: Mapping[str, Any], *, replayed: bool = False) -> Receipt:
-        """Build from the server's JSON: ``rows`` is the row count, ``data`` the rows (if sent)."""
-        data = body.get("data")
-        records = tuple(dict(r) for r in data) if isinstance(data, list) else None
-        return cls(
-            id=_optional_str(body.get("id")),
-            municipality=_optional_str(body.get("municipality")),
-            period=str(body["period"]),
-            version=None if body.get("version") is None else int(body["version"]),
-            nil_return=bool(body.get("nil_return", False)),
-            rows=int(body.get("rows", 0)),
-            total=int(body.get("total", 0)),
-            sha256=str(body["sha256"]),
-            taxonomy_version=_optional_str(body.get("taxonomy_version")),
-            received_at=_optional_str(body.get("received_at")),
-            late=bool(body.get("late", False)),
-            replayed=replayed,
-            dry_run=bool(body.get("dry_run", False)),
-            records=records,
-        )
-
-
-def _optional_str(value: Any) -> str | None:
-    return None if value is None else str(value)
 
 
 class Client:
@@ -262,6 +192,20 @@ class Client:
         body = self._get("/api/v1/submissions", params=params)
         return self._parse(lambda b: [Receipt.from_json(r) for r in b["submissions"]], body)
 
+    def periods(self) -> dict[str, Any] | None:
+        """Deadlines and locks per quarter (``GET /api/v1/periods``); ``None`` if not offered.
+
+        ``{"deadline_days": 30, "contact": …, "periods": [{"period", "deadline", "locked"}]}``;
+        a server without the endpoint (404), or one that does not show it to this role (403),
+        gives ``None``.
+        """
+        try:
+            return self._get("/api/v1/periods")
+        except ResponseError as exc:
+            if exc.status in (403, 404, 405):
+                return None
+            raise
+
     def submission(self, submission_id: str | int) -> Receipt:
         """One submission's receipt, with its rows for the municipality that sent it."""
         body = self._get(f"/api/v1/submissions/{_segment(submission_id)}")
@@ -292,6 +236,7 @@ class Client:
     def _submit(
         self, table: RawTable | None, period: str | Period, *, nil_return: bool, dry_run: bool
     ) -> Receipt:
+        encoding = table.encoding if table is not None else None
         # Offline first, so invalid data is reported without the network; then again with the
         # token's municipality, which a municipality column in the file must match.
         submission = self._valid(table, period, self._municipality_hint, nil_return)
@@ -316,7 +261,12 @@ class Client:
             # answer (the same file submitted twice is one version).
             latest = self._latest(submission.period)
             if latest is not None and latest.sha256 == content:
-                return replace(latest, replayed=True, sent_sha256=content)
+                return replace(
+                    latest,
+                    replayed=True,
+                    sent_sha256=content,
+                    encoding=latest.encoding or encoding,
+                )
             # The key covers the content (with municipality and period) and the version it
             # replaces, so every retry of this upload has the same key, and going back to
             # earlier content after a correction is a new upload with a new key.
@@ -336,7 +286,12 @@ class Client:
         receipt = self._parse(
             lambda b: Receipt.from_json(b, replayed=replayed), _json(response, self.lang)
         )
-        return replace(receipt, sent_sha256=content, dry_run=receipt.dry_run or dry_run)
+        return replace(
+            receipt,
+            sent_sha256=content,
+            dry_run=receipt.dry_run or dry_run,
+            encoding=receipt.encoding or encoding,
+        )
 
     def _latest(self, period: Period) -> Receipt | None:
         """The current version of the token's municipality for ``period``, if any."""
@@ -350,6 +305,8 @@ class Client:
         municipality: str | None,
         nil_return: bool,
     ) -> Submission:
+        from schemas.validation import validate_submission
+
         result = validate_submission(table, period, municipality, nil_return)
         if result.submission is None or not result.ok:
             issues = result.records(self.lang)
@@ -437,10 +394,17 @@ def validate(
     nil_return: bool = False,
 ) -> ValidationResult:
     """Validate a file (CSV or Excel) or a DataFrame offline; no server, no token."""
+    from schemas.validation import validate_submission
+
     return validate_submission(_table(data), period, municipality, nil_return)
 
 
 def _table(data: SubmissionData | None) -> RawTable | None:
+    import pandas as pd
+
+    from client.files import read_table
+    from schemas.reading import RawTable, from_frame
+
     if data is None or isinstance(data, RawTable):
         return data
     if isinstance(data, pd.DataFrame):
@@ -517,6 +481,8 @@ def error_from_response(response: httpx.Response, lang: Lang = "nl") -> LekstatE
         raw = error.get("details")
         details = raw if isinstance(raw, list) else []
     message = message or _default_message(status, response, lang)
+    if code == "period_locked":
+        message = _with_contact(message, details, lang)
     if status == 422 and code == "invalid_submission":
         return InvalidDataError(
             message, [d for d in details if isinstance(d, dict)], by_server=True
@@ -531,6 +497,19 @@ def error_from_response(response: httpx.Response, lang: Lang = "nl") -> LekstatE
     else:
         kind = RefusedError
     return kind(status, code, message, details)
+
+
+def _with_contact(message: str, details: Sequence[Any], lang: Lang) -> str:
+    """A lock refusal names whom to contact, when the server gives ``details[0].contact``."""
+    first = details[0] if details and isinstance(details[0], Mapping) else {}
+    contact = str(first.get("contact") or "").strip()
+    if not contact or contact in message:
+        return message
+    return message + pick(
+        lang,
+        f". Vragen over dit kwartaal: neem contact op met {contact}",
+        f". Questions about this quarter: contact {contact}",
+    )
 
 
 def _default_message(status: int, response: httpx.Response, lang: Lang) -> str:
@@ -555,6 +534,10 @@ def _default_message(status: int, response: httpx.Response, lang: Lang) -> str:
 
 def figures_frame(body: Mapping[str, Any], lang: Lang = "nl") -> pd.DataFrame:
     """A published table's JSON as a DataFrame: per dimension its code and ``<dim>_label``."""
+    import pandas as pd
+
+    from schemas.tables import VALUE_COLUMNS, with_labels
+
     dimensions = [str(d) for d in body["dimensions"]]
     rows: Sequence[Mapping[str, Any]] = body["rows"]
     columns: dict[str, Any] = {

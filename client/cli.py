@@ -1,8 +1,12 @@
 """The ``lekstat`` command line: thin commands over :class:`~client.api.Client`.
 
 Every command is one function whose docstring is its help text: a Dutch paragraph, then an
-English one. Output is Dutch unless ``--lang en`` or ``LEKSTAT_LANG=en``. Errors are one or two
-lines of text and an exit code (see :data:`EPILOG`), never a stack trace.
+English one. Output is Dutch unless ``--lang en`` or ``LEKSTAT_LANG=en``, argparse's own words
+too (:mod:`client.cli_text`). Errors are one or two lines of text and an exit code (see
+:data:`EPILOG`), never a stack trace.
+
+Each command imports what it needs when it runs: ``--help`` loads neither httpx nor pandas, and
+the commands that only talk to the server (``status``, ``releases``) not pandas or pandera.
 """
 
 from __future__ import annotations
@@ -10,22 +14,18 @@ from __future__ import annotations
 import argparse
 import contextlib
 import dataclasses
+import datetime as dt
 import getpass
-import io
 import json
 import os
 import sys
 import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from importlib import metadata
 from pathlib import Path
-from typing import Any, NoReturn
+from typing import TYPE_CHECKING, Any, Literal
 
-import httpx
-
-from client import render
-from client.api import Client, validate
+from client.cli_text import localized_parser
 from client.config import (
     DEFAULT_URL,
     TOKEN_VARIABLE,
@@ -45,10 +45,13 @@ from client.errors import (
     InvalidDataError,
     LekstatError,
 )
-from client.files import TemplateFormat, write_template
 from client.i18n import LANGS, Lang, pick, resolve_lang
 from schemas.periods import Period, PeriodError
-from schemas.safe_cells import write_csv
+
+if TYPE_CHECKING:
+    import httpx
+
+    from client.api import Client
 
 EPILOG = {
     "nl": """afsluitcodes:
@@ -99,6 +102,8 @@ class Context:
 
     def client(self, url: str | None = None, token: str | None = None) -> Client:
         """A client with the given, else the stored, settings; :class:`ConfigError` if no token."""
+        from client.api import Client
+
         if url is None or token is None:
             settings = load_settings(lang=self.lang)
             url, token = url or settings.url, token or settings.token
@@ -138,8 +143,12 @@ def cmd_template(ctx: Context) -> int:
 
     Write an empty submission template: Excel with dropdowns and an explanation, or CSV.
     """
+    from client.files import write_template
+
     out: Path = ctx.args.out
-    fmt: TemplateFormat = ctx.args.format or ("csv" if out.suffix.lower() == ".csv" else "xlsx")
+    fmt: Literal["csv", "xlsx"] = ctx.args.format or (
+        "csv" if out.suffix.lower() == ".csv" else "xlsx"
+    )
     if out.exists() and not ctx.args.force:
         raise ConfigError(
             ctx.t(
@@ -157,11 +166,19 @@ def cmd_validate(ctx: Context) -> int:
 
     Check a CSV or Excel file offline; nothing is sent.
     """
+    from client.api import validate
+    from schemas.decoding import encoding_label
+
     args = ctx.args
     if args.municipality is None:  # the municipality of `lekstat login`, when known
         with contextlib.suppress(ConfigError):
             args.municipality = load_settings(lang=ctx.lang).municipality
     result = validate(args.file, args.period, args.municipality)
+    read_as = (
+        [ctx.t("Gelezen als ", "Read as ") + encoding_label(result.encoding, ctx.lang) + "."]
+        if result.encoding
+        else []
+    )
     if args.json:
         sub = result.submission
         _dump(
@@ -171,6 +188,7 @@ def cmd_validate(ctx: Context) -> int:
                 "file": str(args.file),
                 "period": str(args.period),
                 "municipality": args.municipality,
+                "encoding": result.encoding,
                 "issues": result.records(ctx.lang),
                 "rows": sub.row_count if sub else None,
                 "total": sub.total if sub else None,
@@ -186,10 +204,13 @@ def cmd_validate(ctx: Context) -> int:
                 f"{args.file} is valid for {args.period}: {sub.row_count} combinations with a "
                 f"count (of {sub.rows_received} rows), total {sub.total}.",
             ),
+            *read_as,
             f"SHA-256 {sub.sha256()}",
         )
     else:
         _show_issues(ctx, result.records(ctx.lang), str(args.file))
+        if result.encoding not in (None, "utf-8"):  # a surprise worth saying when text looks odd
+            ctx.say("", *read_as)
     return EXIT_OK if result.ok else EXIT_INVALID
 
 
@@ -198,6 +219,8 @@ def cmd_submit(ctx: Context) -> int:
 
     Validate and submit a file, or a nil return with --nil; prints the receipt.
     """
+    from client import render
+
     args = ctx.args
     if bool(args.file) == bool(args.nil):
         raise ConfigError(
@@ -219,19 +242,27 @@ def cmd_submit(ctx: Context) -> int:
 
 
 def cmd_status(ctx: Context) -> int:
-    """Uw aanleveringen en ontvangstbewijzen; voor statistici en analisten de volledigheid.
+    """Wat u hebt aangeleverd en wat u nog moet doen; voor statistici en analisten de volledigheid.
 
-    Your submissions and receipts; for statisticians and analysts, the completeness summary.
+    What you submitted and what you still have to do; for statisticians and analysts, the
+    completeness summary.
     """
+    from client import render, status
+
     period: Period | None = ctx.args.period
     with ctx.client() as client:
         identity = client.me()
         if identity.role == "municipality":
             receipts = client.submissions(period)
             if ctx.args.json:
-                _dump(ctx, [dataclasses.asdict(r) for r in receipts])
-            else:
-                ctx.say(render.identity_line(identity, ctx.lang), "")
+                _dump(ctx, status.receipts_json(receipts))
+                return EXIT_OK
+            calendar = status.Calendar.from_json(client.periods())
+            today = dt.date.today()
+            items = status.quarters(receipts, calendar, today, period)
+            ctx.say(*status.status_lines(identity, items, calendar, ctx.lang, today))
+            if period is not None and receipts:
+                ctx.say("", ctx.t(f"Alle versies van {period}:", f"Every version of {period}:"))
                 ctx.say(*render.submissions_lines(receipts, ctx.lang))
         else:
             # Reports are made after a quarter ends, so the quarter of interest is the last one.
@@ -248,6 +279,8 @@ def cmd_releases(ctx: Context) -> int:
 
     The published releases with their privacy budget and tables.
     """
+    from client import render
+
     with ctx.client() as client:
         releases = client.releases()
     if ctx.args.json:
@@ -262,6 +295,11 @@ def cmd_figures(ctx: Context) -> int:
 
     The figures of one table of a release, as CSV or JSON; without --table, the list of tables.
     """
+    import io
+
+    from client import render
+    from schemas.safe_cells import write_csv
+
     args = ctx.args
     with ctx.client() as client:
         if args.table is None:
@@ -299,6 +337,8 @@ def cmd_login(ctx: Context) -> int:
     except ConfigError:  # a damaged config file is what a new login repairs
         stored_url = os.environ.get(URL_VARIABLE) or DEFAULT_URL
     url = check_url(ctx.args.url or stored_url, ctx.lang)
+    from client import render
+
     token = ctx.args.token or getpass.getpass(
         ctx.t("Token (wordt niet getoond): ", "Token (not shown): ")
     )
@@ -340,28 +380,20 @@ def _help(command: Callable[[Context], int], lang: Lang) -> str:
     return paragraphs[min(LANGS.index(lang), len(paragraphs) - 1)]
 
 
-class _Parser(argparse.ArgumentParser):
-    """An argument parser in the user's language whose errors end in exit code 2."""
+class _Version(argparse.Action):
+    """``--version``: looks the version up only when asked (the lookup is not free)."""
 
-    lang: Lang = "nl"
+    def __init__(self, option_strings: Sequence[str], dest: str, help: str) -> None:
+        super().__init__(option_strings, dest, nargs=0, default=argparse.SUPPRESS, help=help)
 
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
-        add_help = kwargs.pop("add_help", True)
-        kwargs["add_help"] = False
-        super().__init__(*args, **kwargs)
-        if add_help:
-            self.add_argument(
-                "-h",
-                "--help",
-                action="help",
-                default=argparse.SUPPRESS,
-                help=pick(self.lang, "toon deze hulp en stop", "show this help and exit"),
-            )
+    def __call__(self, parser: argparse.ArgumentParser, *_: Any) -> None:
+        from importlib import metadata
 
-    def error(self, message: str) -> NoReturn:
-        self.print_usage(sys.stderr)
-        hint = pick(self.lang, "zie --help", "see --help")
-        self.exit(EXIT_USAGE, f"{self.prog}: {message} ({hint})\n")
+        try:
+            version = metadata.version("lekstat")
+        except metadata.PackageNotFoundError:
+            version = "?"
+        parser.exit(message=f"lekstat {version}\n")
 
 
 def build_parser(lang: Lang = "nl") -> argparse.ArgumentParser:
@@ -376,12 +408,12 @@ def build_parser(lang: Lang = "nl") -> argparse.ArgumentParser:
         except PeriodError as exc:
             raise argparse.ArgumentTypeError(t(exc.message_nl, exc.message_en)) from None
 
-    _Parser.lang = lang
-    common = _Parser(add_help=False)
+    parser_class = localized_parser(lang)
+    common = parser_class(add_help=False)
     common.add_argument(
         "--lang", choices=LANGS, default=argparse.SUPPRESS, help=t("taal: nl of en", "language")
     )
-    parser = _Parser(
+    parser = parser_class(
         prog="lekstat",
         description=t(
             "lekstat: aantallen aanleveren en gepubliceerde cijfers ophalen.",
@@ -391,17 +423,12 @@ def build_parser(lang: Lang = "nl") -> argparse.ArgumentParser:
         formatter_class=argparse.RawDescriptionHelpFormatter,
         parents=[common],
     )
-    try:
-        version = metadata.version("lekstat")
-    except metadata.PackageNotFoundError:
-        version = "?"
     parser.add_argument(
-        "--version",
-        action="version",
-        version=f"lekstat {version}",
-        help=t("toon de versie en stop", "show the version and exit"),
+        "--version", action=_Version, help=t("toon de versie en stop", "show the version and exit")
     )
-    commands = parser.add_subparsers(title=t("opdrachten", "commands"), metavar="COMMAND")
+    commands = parser.add_subparsers(
+        title=t("opdrachten", "commands"), metavar=t("OPDRACHT", "COMMAND")
+    )
     commands.required = True
 
     def command(name: str, func: Callable[[Context], int]) -> argparse.ArgumentParser:
@@ -419,6 +446,7 @@ def build_parser(lang: Lang = "nl") -> argparse.ArgumentParser:
     def period_option(sub: argparse.ArgumentParser, required: bool) -> None:
         sub.add_argument(
             "--period",
+            metavar=t("KWARTAAL", "QUARTER"),
             type=period,
             required=required,
             help=t("kwartaal, bv. 2026-Q1", "quarter, e.g. 2026-Q1"),
@@ -434,7 +462,11 @@ def build_parser(lang: Lang = "nl") -> argparse.ArgumentParser:
         "--format", choices=("csv", "xlsx"), help=t("standaard: naar --out", "default: from --out")
     )
     sub.add_argument(
-        "--out", type=Path, required=True, help=t("het bestand om te schrijven", "file to write")
+        "--out",
+        type=Path,
+        required=True,
+        metavar=t("BESTAND", "FILE"),
+        help=t("het bestand om te schrijven", "file to write"),
     )
     sub.add_argument(
         "--force",
@@ -444,11 +476,15 @@ def build_parser(lang: Lang = "nl") -> argparse.ArgumentParser:
 
     sub = command("validate", cmd_validate)
     sub.add_argument(
-        "file", type=Path, metavar="FILE", help=t("CSV- of Excel-bestand", "CSV or Excel file")
+        "file",
+        type=Path,
+        metavar=t("BESTAND", "FILE"),
+        help=t("CSV- of Excel-bestand", "CSV or Excel file"),
     )
     period_option(sub, required=True)
     sub.add_argument(
         "--municipality",
+        metavar=t("GEMEENTECODE", "CODE"),
         type=str.upper,
         help=t(
             "uw gemeentecode (GMxxxx), om ook die te controleren",
@@ -462,7 +498,7 @@ def build_parser(lang: Lang = "nl") -> argparse.ArgumentParser:
         "file",
         type=Path,
         nargs="?",
-        metavar="FILE",
+        metavar=t("BESTAND", "FILE"),
         help=t("CSV- of Excel-bestand", "CSV or Excel file"),
     )
     sub.add_argument(
@@ -491,6 +527,7 @@ def build_parser(lang: Lang = "nl") -> argparse.ArgumentParser:
     sub.add_argument("release", metavar="RELEASE", help=t("de id van de release", "the release id"))
     sub.add_argument(
         "--table",
+        metavar=t("TABEL", "TABLE"),
         help=t("de naam van de tabel, bv. function_type", "table name, e.g. function_type"),
     )
     sub.add_argument(
@@ -499,6 +536,7 @@ def build_parser(lang: Lang = "nl") -> argparse.ArgumentParser:
     sub.add_argument(
         "--out",
         type=Path,
+        metavar=t("BESTAND", "FILE"),
         help=t(
             "schrijf naar dit bestand in plaats van het scherm",
             "write to this file instead of the screen",
@@ -602,9 +640,9 @@ def _show_issues(
         f"{n} {'probleem' if n == 1 else 'problemen'} gevonden; {nl_what}.",
         f"{n} problem{'' if n == 1 else 's'} found; {en_what}.",
     )
-    ctx.say(
-        f"{source}: {headline}" if source else headline, "", *render.issue_lines(records, ctx.lang)
-    )
+    from client.render import issue_lines
+
+    ctx.say(f"{source}: {headline}" if source else headline, "", *issue_lines(records, ctx.lang))
 
 
 if __name__ == "__main__":

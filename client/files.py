@@ -17,16 +17,18 @@ from collections.abc import Iterable, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal
 
+from schemas.counts import MAX_COUNT
 from schemas.reading import (
+    COUNT,
     RawTable,
     canonical_columns,
+    column_header,
     file_issue,
     from_rows,
     read_csv,
     unreadable,
 )
 from schemas.taxonomy import Code, Lang, Taxonomy, load_taxonomy
-from schemas.validation import MAX_COUNT
 
 if TYPE_CHECKING:
     from openpyxl import Workbook
@@ -36,10 +38,12 @@ if TYPE_CHECKING:
 
 TemplateFormat = Literal["csv", "xlsx"]
 
-#: The sheet a municipality fills in; read first when a workbook has it.
-DATA_SHEET = "Aantallen"
-#: The sheet with the counting rules and every code (Excel forbids "/" in a sheet name).
-EXPLANATION_SHEET = "Toelichting - Explanation"
+#: The sheet a municipality fills in, by the template's language; read first when a workbook
+#: has one of them.
+DATA_SHEETS: dict[Lang, str] = {"nl": "Aantallen", "en": "Counts"}
+DATA_SHEET = DATA_SHEETS["nl"]
+#: The sheet with the counting rules and every code, by the template's language.
+EXPLANATION_SHEETS: dict[Lang, str] = {"nl": "Toelichting", "en": "Explanation"}
 #: The hidden sheet that holds the dropdown lists.
 LISTS_SHEET = "Lijsten"
 #: How many rows of the template get dropdowns and the count check.
@@ -57,20 +61,28 @@ _DASH = " — "
 
 HOW_TO: dict[Lang, tuple[str, ...]] = {
     "nl": (
-        f"Vul het blad '{DATA_SHEET}' in: één rij per combinatie, kies de codes uit de "
-        "keuzelijsten (alleen de code typen mag ook) en zet het aantal in de kolom count.",
-        "Laat de kopregel staan zoals hij is. Extra bladen mogen; alleen dit blad wordt gelezen.",
+        f"Vul het blad '{DATA_SHEETS['nl']}' in: één rij per combinatie, kies de codes uit de "
+        "keuzelijsten (alleen de code typen mag ook) en zet het aantal in de kolom aantal.",
+        "Laat de kopregel staan zoals hij is (Nederlandse en Engelse kolomnamen worden allebei "
+        "gelezen). Geen totaalrij en geen extra kolommen: lekstat telt zelf op.",
+        "Extra bladen mogen; alleen dit blad wordt gelezen.",
+        "Geen incidenten dit kwartaal? Lever dan een nulmelding aan: lekstat submit --nil "
+        "--period 2026-Q1",
         "Controleer het bestand: lekstat validate aantallen.xlsx --period 2026-Q1",
         "Lever aan: lekstat submit aantallen.xlsx --period 2026-Q1",
     ),
     "en": (
-        f"Fill in the sheet '{DATA_SHEET}': one row per combination, pick the codes from the "
-        "dropdowns (typing just the code works too) and put the number in the column count.",
-        "Leave the header row as it is. Extra sheets are fine; only this sheet is read.",
-        "Check the file: lekstat validate aantallen.xlsx --period 2026-Q1",
-        "Submit it: lekstat submit aantallen.xlsx --period 2026-Q1",
+        f"Fill in the sheet '{DATA_SHEETS['en']}': one row per combination, pick the codes from "
+        "the dropdowns (typing just the code works too) and put the number in the column count.",
+        "Leave the header row as it is (Dutch and English column names are both read). No "
+        "totals row and no extra columns: lekstat adds up itself.",
+        "Extra sheets are fine; only this sheet is read.",
+        "No incidents this quarter? Submit a nil return: lekstat submit --nil --period 2026-Q1",
+        "Check the file: lekstat validate counts.xlsx --period 2026-Q1",
+        "Submit it: lekstat submit counts.xlsx --period 2026-Q1",
     ),
 }
+_SHEET_NAMES = {name.casefold() for name in DATA_SHEETS.values()}
 
 
 # -- reading ---------------------------------------------------------------------------------
@@ -109,7 +121,7 @@ def read_table(path: str | os.PathLike[str], taxonomy: Taxonomy | None = None) -
 
 
 def read_excel(data: bytes, taxonomy: Taxonomy | None = None) -> RawTable:
-    """Read the sheet ``Aantallen`` (or else the first sheet) of an ``.xlsx`` workbook."""
+    """Read the sheet ``Aantallen`` or ``Counts`` (else the first sheet) of an ``.xlsx`` file."""
     import openpyxl
 
     taxonomy = taxonomy or load_taxonomy()
@@ -138,7 +150,7 @@ def read_excel(data: bytes, taxonomy: Taxonomy | None = None) -> RawTable:
             if not sheets:
                 return _not_a_workbook(taxonomy)
             sheet = next(
-                (s for s in sheets if s.title.strip().casefold() == DATA_SHEET.casefold()),
+                (s for s in sheets if s.title.strip().casefold() in _SHEET_NAMES),
                 sheets[0],
             )
             sheet.reset_dimensions()  # a wrong stored size would cut rows off
@@ -216,9 +228,9 @@ def _not_a_workbook(taxonomy: Taxonomy) -> RawTable:
 # -- writing ---------------------------------------------------------------------------------
 
 
-def csv_template(taxonomy: Taxonomy | None = None) -> bytes:
-    """The CSV template: the header alone, ``;``-separated, UTF-8 with BOM (as Dutch Excel)."""
-    columns = canonical_columns(taxonomy or load_taxonomy())
+def csv_template(lang: Lang = "nl", taxonomy: Taxonomy | None = None) -> bytes:
+    """The CSV template: the header in ``lang``, ``;``-separated, UTF-8 with BOM (as Excel)."""
+    columns = [column_header(c, lang) for c in canonical_columns(taxonomy or load_taxonomy())]
     return ("\ufeff" + ";".join(columns) + "\r\n").encode("utf-8")
 
 
@@ -235,7 +247,7 @@ def write_template(
 ) -> None:
     """Write an empty template to ``path``: CSV (header only) or an Excel workbook."""
     if fmt == "csv":
-        Path(path).write_bytes(csv_template(taxonomy))
+        Path(path).write_bytes(csv_template(lang, taxonomy))
     else:
         excel_template(lang, taxonomy).save(path)
 
@@ -248,12 +260,12 @@ def excel_template(lang: Lang = "nl", taxonomy: Taxonomy | None = None) -> Workb
     workbook = Workbook()
     data = workbook.active
     assert data is not None
-    data.title = DATA_SHEET
-    explanation = workbook.create_sheet(EXPLANATION_SHEET)
+    data.title = DATA_SHEETS[lang]
+    explanation = workbook.create_sheet(EXPLANATION_SHEETS[lang])
     lists = workbook.create_sheet(LISTS_SHEET)
     lists.sheet_state = "hidden"
     _fill_data_sheet(data, lists, taxonomy, lang)
-    _fill_explanation(explanation, taxonomy)
+    _fill_explanation(explanation, taxonomy, lang)
     return workbook
 
 
@@ -261,9 +273,12 @@ def _fill_data_sheet(sheet: Worksheet, lists: Worksheet, taxonomy: Taxonomy, lan
     from openpyxl.styles import Font
     from openpyxl.utils import get_column_letter
 
+    def t(nl: str, en: str) -> str:
+        return en if lang == "en" else nl
+
     for index, column in enumerate(canonical_columns(taxonomy), start=1):
         letter = get_column_letter(index)
-        _set_text(sheet.cell(1, index), column).font = Font(bold=True)
+        _set_text(sheet.cell(1, index), column_header(column, lang)).font = Font(bold=True)
         if column in taxonomy.dimension_names:
             dimension = taxonomy.dimension(column)
             entries = [dropdown_value(code, lang) for code in dimension.entries]
@@ -275,11 +290,13 @@ def _fill_data_sheet(sheet: Worksheet, lists: Worksheet, taxonomy: Taxonomy, lan
             width = max(len(e) for e in entries) + 2
             lists.column_dimensions[letter].width = width
             check = _validation(
-                column,
-                f"{dimension.label('nl')} / {dimension.label('en')}",
-                "Onbekende code / Unknown code",
-                "Kies een code uit de lijst (de code alleen mag ook). / "
-                "Pick a code from the list (the code alone works too).",
+                column_header(column, lang),
+                dimension.label(lang),
+                t("Onbekende code", "Unknown code"),
+                t(
+                    "Kies een code uit de lijst (de code alleen mag ook).",
+                    "Pick a code from the list (the code alone works too).",
+                ),
                 type="list",
                 formula1=f"{LISTS_SHEET}!${letter}$2:${letter}${len(entries) + 1}",
                 errorStyle="warning",  # typing the bare code is fine too
@@ -288,11 +305,13 @@ def _fill_data_sheet(sheet: Worksheet, lists: Worksheet, taxonomy: Taxonomy, lan
             width = 12
             nl, en = f"{MAX_COUNT:,}".replace(",", "."), f"{MAX_COUNT:,}"
             check = _validation(
-                column,
-                f"Aantal incidenten, 0–{nl} / Number of incidents, 0–{en}",
-                "Geen geldig aantal / Not a valid count",
-                f"Een aantal is een geheel getal van 0 tot en met {nl}. / "
-                f"A count is a whole number from 0 to {en}.",
+                column_header(COUNT, lang),
+                t(f"Aantal incidenten, 0–{nl}", f"Number of incidents, 0–{en}"),
+                t("Geen geldig aantal", "Not a valid count"),
+                t(
+                    f"Een aantal is een geheel getal van 0 tot en met {nl}.",
+                    f"A count is a whole number from 0 to {en}.",
+                ),
                 type="whole",
                 operator="between",
                 formula1="0",
@@ -321,12 +340,15 @@ def _validation(column: str, prompt: str, title: str, error: str, **kind: str) -
     )
 
 
-def _fill_explanation(sheet: Worksheet, taxonomy: Taxonomy) -> None:
+def _fill_explanation(sheet: Worksheet, taxonomy: Taxonomy, lang: Lang) -> None:
     from openpyxl.styles import Alignment, Font
+
+    def t(nl: str, en: str) -> str:
+        return en if lang == "en" else nl
 
     bold, title = Font(bold=True), Font(bold=True, size=14)
     wrap = Alignment(wrap_text=True, vertical="top")
-    for letter, width in zip("ABCDE", (30, 45, 45, 70, 70), strict=True):
+    for letter, width in zip("ABC", (30, 50, 90), strict=True):
         sheet.column_dimensions[letter].width = width
 
     row = 0
@@ -340,13 +362,16 @@ def _fill_explanation(sheet: Worksheet, taxonomy: Taxonomy) -> None:
             if font is not None:
                 cell.font = font
 
-    line("Toelichting bij het aanleverformat van lekstat", font=title)
-    line("Explanation of the lekstat submission template", font=title)
+    line(
+        t(
+            "Toelichting bij het aanleverformat van lekstat",
+            "Explanation of the lekstat submission template",
+        ),
+        font=title,
+    )
     for heading, texts in (
-        ("Telregels", taxonomy.counting_rules("nl")),
-        ("Counting rules", taxonomy.counting_rules("en")),
-        ("Zo vult u het in", HOW_TO["nl"]),
-        ("How to fill it in", HOW_TO["en"]),
+        (t("Telregels", "Counting rules"), taxonomy.counting_rules(lang)),
+        (t("Zo vult u het in", "How to fill it in"), HOW_TO[lang]),
     ):
         line()
         line(heading, font=bold)
@@ -357,24 +382,11 @@ def _fill_explanation(sheet: Worksheet, taxonomy: Taxonomy) -> None:
     for name in taxonomy.dimension_names:
         dimension = taxonomy.dimension(name)
         line()
-        line(name, dimension.label("nl"), dimension.label("en"), font=bold)
-        line("", "", "", dimension.description("nl"), dimension.description("en"))
-        line(
-            "Code",
-            "Label (NL)",
-            "Label (EN)",
-            "Omschrijving (NL)",
-            "Description (EN)",
-            font=bold,
-        )
+        line(column_header(name, lang), dimension.label(lang), font=bold)
+        line("", "", dimension.description(lang))
+        line("Code", t("Omschrijving", "Label"), t("Toelichting", "Description"), font=bold)
         for code in dimension.entries:
-            line(
-                code.code,
-                code.label("nl"),
-                code.label("en"),
-                code.description("nl"),
-                code.description("en"),
-            )
+            line(code.code, code.label(lang), code.description(lang))
 
 
 def _set_text(cell: Cell, value: str) -> Cell:

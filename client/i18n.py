@@ -6,7 +6,7 @@ import os
 from collections.abc import Mapping
 from typing import cast
 
-from schemas.taxonomy import Lang
+from schemas.lang import Lang
 
 LANGS: tuple[Lang, ...] = ("nl", "en")
 LANG_VARIABLE = "LEKSTAT_LANG"

@@ -7,12 +7,16 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterable, Mapping, Sequence
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-import pandas as pd
-
-from client.api import Identity, Receipt
 from client.i18n import Lang, pick
+from client.receipts import Identity, Receipt
+from schemas.columns import column_header
+from schemas.decoding import encoding_label
+from schemas.roles import role_name
+
+if TYPE_CHECKING:
+    import pandas as pd
 
 #: How many lines of validation problems are shown before the rest is left to ``--json``.
 SCREEN_LIMIT = 20
@@ -79,12 +83,13 @@ def issue_lines(
         where = [pick(lang, "bestand", "file")] if group["file"] else []
         if group["rows"]:
             where.append(row_ranges(group["rows"]))
-        values = [v for v in group["values"] if v]
+        # A cell with a line break in it must not break the table's line.
+        values = [" ".join(v.split()) for v in group["values"] if v]
         value = ", ".join(values[:3]) + (", …" if len(values) > 3 else "")
         rows.append(
             [
                 ", ".join(where),
-                _short(group["column"], 24) or "—",
+                _short(column_header(group["column"], lang), 24) if group["column"] else "—",
                 _short(value, 30),
                 group["message"],
             ]
@@ -154,12 +159,16 @@ def receipt_lines(receipt: Receipt, lang: Lang) -> list[str]:
         ("totaal", "total", receipt.total),
         ("SHA-256", "SHA-256", f"{receipt.sha256}{check}"),
     ]
+    if receipt.encoding:
+        fields.append(("gelezen als", "read as", encoding_label(receipt.encoding, lang)))
     if not receipt.dry_run:
         fields += [
             ("ontvangen op", "received at", receipt.received_at),
             ("herhaling", "replay", _yes(receipt.replayed, lang)),
-            ("te laat", "late", _yes(receipt.late, lang)),
         ]
+    fields.append(("te laat", "late", late_text(receipt.late, lang)))
+    if receipt.contact:
+        fields.append(("vragen", "questions", receipt.contact))
     width = max(len(pick(lang, nl, en)) for nl, en, _ in fields)
     body = [
         f"  {pick(lang, nl, en).ljust(width)}  {'' if v is None else v}" for nl, en, v in fields
@@ -167,16 +176,28 @@ def receipt_lines(receipt: Receipt, lang: Lang) -> list[str]:
     return [head, *body]
 
 
+def late_text(late: bool, lang: Lang) -> str:
+    """``te laat`` said in words: what it means, and that it still counts."""
+    if not late:
+        return pick(lang, "nee", "no")
+    return pick(
+        lang,
+        "ja: ontvangen na de uiterste datum; de aanlevering telt gewoon mee",
+        "yes: received after the deadline; the submission counts all the same",
+    )
+
+
 def identity_line(identity: Identity, lang: Lang) -> str:
-    """Who the token belongs to, in one line."""
+    """Who the token belongs to, in one line, with the role's name in ``lang``."""
+    role = role_name(identity.role, lang)
     if identity.municipality:
         name = identity.municipality_name or identity.municipality
         return pick(
             lang,
-            f"gemeente {name} ({identity.municipality}), rol {identity.role}",
-            f"municipality {name} ({identity.municipality}), role {identity.role}",
+            f"gemeente {name} ({identity.municipality}), rol {role}",
+            f"municipality {name} ({identity.municipality}), role {role}",
         )
-    return pick(lang, f"rol {identity.role}", f"role {identity.role}")
+    return pick(lang, f"rol {role}", f"role {role}")
 
 
 def submissions_lines(receipts: Sequence[Receipt], lang: Lang) -> list[str]:

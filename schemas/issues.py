@@ -6,7 +6,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
-from schemas.taxonomy import Lang
+from schemas.lang import Lang
 
 
 @dataclass(frozen=True)

@@ -1,14 +1,16 @@
 """Reading submission files as municipalities produce them, into a table of text cells.
 
 Everything unreadable becomes an :class:`~schemas.issues.Issue`, never an exception: UTF-8 with or
-without BOM (and UTF-16 with BOM, as Excel writes "Unicode text"), comma, semicolon or tab
-separated, header names case- and space-insensitive (English or Dutch), blank lines ignored.
+without BOM, UTF-16 with BOM (Excel's "Unicode text") or Windows-1252 (Excel's plain CSV; see
+:mod:`schemas.decoding`), comma, semicolon or tab separated, header names case- and
+space-insensitive (English or Dutch), blank lines ignored.
 Row numbers are those a spreadsheet shows: the header is row 1.
 """
 
 from __future__ import annotations
 
 import csv
+import difflib
 import io
 import re
 from collections.abc import Iterable, Mapping, Sequence
@@ -17,30 +19,43 @@ from typing import Any
 
 import pandas as pd
 
+from schemas.columns import (
+    COUNT,
+    HEADER_ALIASES,
+    MUNICIPALITY,
+    OPTIONAL_COLUMNS,
+    PERIOD,
+    column_header,
+)
+from schemas.decoding import decode, file_issue
 from schemas.issues import Issue, short_value
 from schemas.taxonomy import Taxonomy, load_taxonomy
 
-COUNT = "count"
-MUNICIPALITY = "municipality"
-PERIOD = "period"
-OPTIONAL_COLUMNS = (MUNICIPALITY, PERIOD)
+__all__ = [
+    "COUNT",
+    "HEADER_ALIASES",
+    "MAX_CELL",
+    "MAX_COLUMNS",
+    "MUNICIPALITY",
+    "OPTIONAL_COLUMNS",
+    "PERIOD",
+    "RawTable",
+    "canonical_columns",
+    "column_header",
+    "file_issue",
+    "from_frame",
+    "from_records",
+    "from_rows",
+    "normalise_header",
+    "read_csv",
+    "sniff_separator",
+    "unreadable",
+]
 
 #: More columns than this is not a submission (a guard against hostile files).
 MAX_COLUMNS = 64
 #: The longest cell the reader accepts, in characters.
 MAX_CELL = 10_000
-
-#: Dutch (and a few common) header names accepted for each column.
-HEADER_ALIASES: dict[str, tuple[str, ...]] = {
-    "function_type": ("functietype", "functie_type", "functie", "werkveld"),
-    "data_category": ("gegevenscategorie", "gegevens_categorie", "categorie"),
-    "stage": ("fase",),
-    "employment_type": ("dienstverband", "dienstverbandtype"),
-    "motive": ("motief",),
-    COUNT: ("aantal", "number", "n"),
-    MUNICIPALITY: ("gemeente", "gemeentecode"),
-    PERIOD: ("periode", "kwartaal", "quarter"),
-}
 
 
 @dataclass
@@ -48,13 +63,15 @@ class RawTable:
     """Cells as text under canonical column names; the index holds spreadsheet row numbers.
 
     ``missing`` names the required columns the header lacks (their cells are not checked);
-    ``readable`` is false when the rows could not be read at all.
+    ``readable`` is false when the rows could not be read at all; ``encoding`` is the encoding a
+    CSV file was read in (``None`` for text, JSON rows, a DataFrame or a workbook).
     """
 
     frame: pd.DataFrame
     issues: list[Issue] = field(default_factory=list)
     missing: tuple[str, ...] = ()
     readable: bool = True
+    encoding: str | None = None
 
 
 def normalise_header(name: object) -> str:
@@ -97,6 +114,27 @@ def _too_many_columns(row: int, n: int, taxonomy: Taxonomy) -> Issue:
     )
 
 
+def _unknown_column(row: int, cell: object, guess: str | None) -> Issue:
+    """A header lekstat does not read: a misspelt column, or one to remove (``opmerking``)."""
+    if guess is not None:
+        return _issue(
+            row,
+            str(cell),
+            cell,
+            "unknown_column",
+            f"onbekende kolom; bedoelt u {column_header(guess, 'nl')}?",
+            f"unknown column; did you mean {guess}?",
+        )
+    return _issue(
+        row,
+        str(cell),
+        cell,
+        "extra_column",
+        "verwijder deze kolom: lekstat leest hem niet (een toelichting hoort niet in het bestand)",
+        "remove this column: lekstat does not read it (notes do not belong in the file)",
+    )
+
+
 def from_rows(
     header: Sequence[object],
     rows: Iterable[tuple[int, Sequence[object]]],
@@ -113,23 +151,17 @@ def from_rows(
         return RawTable(_empty_frame(taxonomy), issues, readable=False)
 
     positions: dict[str, int] = {}
-    expected = ", ".join((*canonical_columns(taxonomy), *OPTIONAL_COLUMNS))
+    suggested: set[str] = set()
     for pos, cell in enumerate(header_cells):
         name = normalise_header(cell)
         if not name:
             continue  # an unnamed column is allowed if it stays empty (checked below)
         column = aliases.get(name)
         if column is None:
-            issues.append(
-                _issue(
-                    header_row,
-                    str(cell),
-                    cell,
-                    "unknown_column",
-                    f"onbekende kolom; de kolommen zijn: {expected}",
-                    f"unknown column; the columns are: {expected}",
-                )
-            )
+            guess = difflib.get_close_matches(name, list(aliases), n=1, cutoff=0.8)
+            if guess:
+                suggested.add(aliases[guess[0]])
+            issues.append(_unknown_column(header_row, cell, aliases[guess[0]] if guess else None))
         elif column in positions:
             issues.append(
                 _issue(
@@ -137,7 +169,7 @@ def from_rows(
                     column,
                     cell,
                     "duplicate_column",
-                    f"kolom {column} staat twee keer in de kopregel",
+                    f"kolom {column_header(column, 'nl')} staat twee keer in de kopregel",
                     f"column {column} appears twice in the header",
                 )
             )
@@ -145,13 +177,15 @@ def from_rows(
             positions[column] = pos
     missing = tuple(c for c in canonical_columns(taxonomy) if c not in positions)
     for column in missing:
+        if column in suggested:
+            continue  # the misspelt header's issue says it
         issues.append(
             _issue(
                 header_row,
                 column,
                 "",
                 "missing_column",
-                f"kolom {column} ontbreekt in de kopregel",
+                f"kolom {column_header(column, 'nl')} ontbreekt in de kopregel",
                 f"column {column} is missing from the header",
             )
         )
@@ -203,69 +237,6 @@ def _empty_frame(taxonomy: Taxonomy) -> pd.DataFrame:
     )
 
 
-def file_issue(code: str, nl: str, en: str, value: str = "") -> Issue:
-    """An issue about the whole file (no row or column)."""
-    return Issue(None, None, value, code, nl, en)
-
-
-def decode(data: bytes) -> tuple[str | None, Issue | None]:
-    """Decode file bytes: UTF-8 with or without BOM, or UTF-16 with BOM; else an issue."""
-    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
-        try:
-            return data.decode("utf-16"), None
-        except UnicodeDecodeError:
-            pass
-    elif data.startswith(b"PK\x03\x04"):
-        return None, file_issue(
-            "not_csv",
-            "dit is geen CSV-bestand maar een Excel- of zip-bestand; gebruik een .xlsx-bestand "
-            "als Excel-bestand of sla het op als CSV",
-            "this is not a CSV file but an Excel or zip file; use it as an .xlsx file or save "
-            "it as CSV",
-        )
-    elif _looks_like_utf16(data[:65536]):
-        return None, file_issue(
-            "encoding",
-            "het bestand is opgeslagen als UTF-16 ('Unicode-tekst'); kies in Excel 'Opslaan als' "
-            "→ 'CSV UTF-8 (door komma's gescheiden)'",
-            "the file is saved as UTF-16 ('Unicode text'); in Excel choose 'Save as' → "
-            "'CSV UTF-8 (comma delimited)'",
-        )
-    elif b"\x00" in data[:65536]:
-        return None, file_issue(
-            "binary",
-            "dit is geen tekstbestand (het bevat binaire gegevens); sla het op als CSV UTF-8",
-            "this is not a text file (it contains binary data); save it as CSV UTF-8",
-        )
-    else:
-        try:
-            return data.decode("utf-8-sig"), None
-        except UnicodeDecodeError as exc:
-            return None, file_issue(
-                "encoding",
-                f"het bestand is niet in UTF-8 opgeslagen (byte {exc.start + 1}); kies in Excel "
-                "'Opslaan als' → 'CSV UTF-8 (door komma's gescheiden)'",
-                f"the file is not saved as UTF-8 (byte {exc.start + 1}); in Excel choose "
-                "'Save as' → 'CSV UTF-8 (comma delimited)'",
-            )
-    return None, file_issue(
-        "encoding",
-        "het bestand kan niet worden gelezen als tekst; sla het op als CSV UTF-8",
-        "the file cannot be read as text; save it as CSV UTF-8",
-    )
-
-
-def _looks_like_utf16(head: bytes) -> bool:
-    """Text saved as UTF-16 without a BOM: every other byte is NUL (ASCII in UTF-16)."""
-    if len(head) < 4:
-        return False
-    even, odd = head[0::2], head[1::2]
-    for zeros, text in ((even, odd), (odd, even)):
-        if zeros.count(0) >= 0.9 * len(zeros) and text.count(0) <= 0.1 * len(text):
-            return True
-    return False
-
-
 def sniff_separator(text: str) -> str:
     """The separator of the first non-blank line: ``;`` (Dutch Excel), ``,`` or tab."""
     first = next((line for line in text.splitlines() if line.strip()), "")
@@ -293,13 +264,21 @@ def _too_long(line: int) -> Issue:
 def read_csv(data: bytes | str, taxonomy: Taxonomy | None = None) -> RawTable:
     """Read CSV bytes or text into a :class:`RawTable`; problems become issues."""
     taxonomy = taxonomy or load_taxonomy()
+    encoding = None
     if isinstance(data, bytes):
-        text, problem = decode(data)
-        if problem is not None or text is None:
-            assert problem is not None
-            return unreadable(taxonomy, problem)
+        decoded = decode(data)
+        if decoded.text is None:
+            assert decoded.issue is not None
+            return unreadable(taxonomy, decoded.issue)
+        text, encoding = decoded.text, decoded.encoding
     else:
         text = data.removeprefix("\ufeff")
+    table = _read_text(text, taxonomy)
+    table.encoding = encoding
+    return table
+
+
+def _read_text(text: str, taxonomy: Taxonomy) -> RawTable:
     if "\x00" in text:
         return unreadable(
             taxonomy,

@@ -17,9 +17,8 @@ import tomllib
 from dataclasses import dataclass
 from functools import cache
 from importlib import resources
-from typing import Literal
 
-Lang = Literal["nl", "en"]
+from schemas.lang import Lang
 
 #: The version that new submissions are validated against.
 CURRENT_VERSION = "1"

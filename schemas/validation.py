@@ -9,8 +9,6 @@ function, so a file that passes offline passes on the server (barring a lock or 
 from __future__ import annotations
 
 import datetime as dt
-import difflib
-import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
@@ -20,6 +18,15 @@ import pandas as pd
 import pandera.pandas as pa
 from pandera.errors import SchemaErrors
 
+from schemas.codes import (
+    code_issue,
+    codes_in_cell,
+    is_totals_cell,
+    normalise_code,
+    several_codes_issue,
+    totals_row_issue,
+)
+from schemas.counts import MAX_COUNT, parse_count
 from schemas.issues import Issue, short_value, sort_issues
 from schemas.municipalities import Register, load_register
 from schemas.periods import FIRST_PERIOD, Period, PeriodError
@@ -33,30 +40,38 @@ from schemas.reading import (
     read_csv,
 )
 from schemas.submission import Submission
+from schemas.submitter import resolve_column
 from schemas.taxonomy import Lang, Taxonomy, load_taxonomy
 
-#: The largest count a single cell may hold.
-MAX_COUNT = 10_000
+__all__ = [
+    "MAX_COUNT",
+    "SubmissionInput",
+    "ValidationResult",
+    "build_schema",
+    "normalise_code",
+    "parse_count",
+    "to_raw_table",
+    "validate_submission",
+]
 
-# Digits, then perhaps a point or comma followed by any number of zeros ("3", "3.0", "3,0000").
-_WHOLE = re.compile(r"^([0-9]+)(?:[.,]0*)?$")
-# "1.000" is a thousand to a Dutch reader and 1.0 to an English one: refuse rather than guess.
-# Only a cell written in thousands groups (1 to 3 digits, then groups of exactly three) can be
-# read both ways, so only such a cell is refused, and only when the two readings differ ("0.000"
-# is 0 either way). Any other run of zeros after the point or comma has one reading, a whole
-# number: "1.0000", "3.00000" and "1234.000" cannot be thousands groups.
-_THOUSANDS = re.compile(r"^[0-9]{1,3}(?:[.,][0-9]{3})+$")
-_CODE_TOKEN = re.compile(r"^([A-Za-z0-9_]+)(?:$|[\s:;|\-–—(].*$)", re.DOTALL)
+#: Cells already reported as ``(row, column)``: pandera's generic finding about such a cell
+#: would only repeat the point less clearly.
+Reported = set[tuple[int, str]]
 
 SubmissionInput = RawTable | pd.DataFrame | bytes | str | Sequence[Mapping[str, Any]] | None
 
 
 @dataclass
 class ValidationResult:
-    """The outcome: every issue found, and the normalised submission when there are none."""
+    """The outcome: every issue found, and the normalised submission when there are none.
+
+    ``encoding`` is the encoding a CSV file was read in (``'utf-8'``, ``'utf-16'``,
+    ``'windows-1252'``), for the receipt; ``None`` for other input.
+    """
 
     issues: list[Issue] = field(default_factory=list)
     submission: Submission | None = None
+    encoding: str | None = None
 
     @property
     def ok(self) -> bool:
@@ -143,48 +158,31 @@ def validate_submission(
     issues.extend(table.issues)
     frame = table.frame
     if not table.readable:
-        return ValidationResult(sort_issues(issues))
+        return ValidationResult(sort_issues(issues), encoding=table.encoding)
 
-    normalised = _normalise(frame, taxonomy, table.missing, issues)
+    reported: Reported = set()
+    frame = _without_totals_rows(frame, taxonomy, issues)
+    normalised = _normalise(frame, taxonomy, table.missing, issues, reported)
     submitter = municipality
     if MUNICIPALITY in frame.columns and parsed_period is not None:
-        submitter = _check_municipality_column(
-            frame, municipality, parsed_period.year, register, issues
+        codes, submitter = resolve_column(
+            frame.index.tolist(),
+            frame[MUNICIPALITY].tolist(),
+            municipality,
+            parsed_period.year,
+            register,
+            issues,
         )
+        normalised[MUNICIPALITY] = pd.Series(codes, index=normalised.index, dtype=object)
     if parsed_period is not None and len(normalised):
         # With a known submitter the schema compares the column with it; without one, the
         # column was checked for consistency above.
         schema = build_schema(taxonomy.version, str(parsed_period), municipality)
-        issues.extend(_pandera_issues(schema, normalised, frame, taxonomy, table.missing))
-
-    if len(frame) == 0 and not nil_return:
-        issues.append(
-            Issue(
-                None,
-                None,
-                "",
-                "no_rows",
-                "het bestand bevat geen rijen; een kwartaal zonder incidenten meldt u als "
-                "nulmelding (lekstat submit --nil)",
-                "the file has no rows; report a quarter without incidents as a nil return "
-                "(lekstat submit --nil)",
-            )
-        )
-    counts = normalised[COUNT] if COUNT in normalised else pd.Series(dtype="Int64")
-    if nil_return and bool((counts.fillna(0) > 0).any()):
-        issues.append(
-            Issue(
-                None,
-                None,
-                "",
-                "nil_with_counts",
-                "een nulmelding kan geen aantallen groter dan 0 bevatten",
-                "a nil return cannot contain counts greater than 0",
-            )
-        )
+        issues.extend(_pandera_issues(schema, normalised, frame, taxonomy, table.missing, reported))
+    issues.extend(_emptiness(frame, table, normalised, nil_return))
 
     if issues or parsed_period is None:
-        return ValidationResult(sort_issues(issues))
+        return ValidationResult(sort_issues(issues), encoding=table.encoding)
     rows = normalised[[*taxonomy.dimension_names, COUNT]].copy()
     rows[COUNT] = rows[COUNT].astype("int64")
     return ValidationResult(
@@ -196,7 +194,75 @@ def validate_submission(
             nil_return=nil_return,
             taxonomy=taxonomy,
         ),
+        encoding=table.encoding,
     )
+
+
+def _emptiness(
+    frame: pd.DataFrame, table: RawTable, normalised: pd.DataFrame, nil_return: bool
+) -> list[Issue]:
+    """The rules about a file without incidents, the same offline and on the server.
+
+    A quarter without incidents is a nil return, said as such, so that "nothing happened" is
+    never confused with a template sent back unfilled: a file without rows, or whose every
+    count is 0, is refused unless it is a nil return; a nil return has no count above 0.
+    """
+    counts = normalised[COUNT] if COUNT in normalised else pd.Series(dtype="Int64")
+    if nil_return:
+        if bool((counts.fillna(0) > 0).any()):
+            return [
+                Issue(
+                    None,
+                    None,
+                    "",
+                    "nil_with_counts",
+                    "een nulmelding kan geen aantallen groter dan 0 bevatten",
+                    "a nil return cannot contain counts greater than 0",
+                )
+            ]
+        return []
+    if len(table.frame) == 0:
+        return [
+            Issue(
+                None,
+                None,
+                "",
+                "no_rows",
+                "het bestand bevat geen rijen; een kwartaal zonder incidenten meldt u als "
+                "nulmelding (lekstat submit --nil)",
+                "the file has no rows; report a quarter without incidents as a nil return "
+                "(lekstat submit --nil)",
+            )
+        ]
+    complete = COUNT not in table.missing and len(counts) and not counts.isna().any()
+    if complete and counts.eq(0).all():
+        return [
+            Issue(
+                None,
+                COUNT,
+                "0",
+                "all_zero",
+                "alle aantallen zijn 0. Had uw gemeente dit kwartaal geen incidenten, lever dan "
+                "een nulmelding aan (lekstat submit --nil); anders vult u de aantallen in",
+                "every count is 0. If your municipality had no incidents this quarter, submit a "
+                "nil return (lekstat submit --nil); otherwise fill in the counts",
+            )
+        ]
+    return []
+
+
+def _without_totals_rows(
+    frame: pd.DataFrame, taxonomy: Taxonomy, issues: list[Issue]
+) -> pd.DataFrame:
+    """The rows that are not totals rows; one issue for each totals row."""
+    dims = [d for d in taxonomy.dimension_names if d in frame.columns]
+    totals = []
+    for row, cells in zip(frame.index.tolist(), frame[dims].itertuples(index=False), strict=True):
+        word = next((c for c in cells if is_totals_cell(c)), None)
+        if word is not None:
+            issues.append(totals_row_issue(int(row), short_value(word)))
+            totals.append(row)
+    return frame.drop(index=totals) if totals else frame
 
 
 def _check_period(
@@ -235,46 +301,45 @@ def _check_period(
     return parsed
 
 
-def normalise_code(cell: str, codes: Sequence[str]) -> str | None:
-    """``' ft01_brp '``, ``'FT01'`` or ``'FT01_BRP — Burgerzaken'`` → ``'FT01_BRP'``.
-
-    Returns ``None`` for an empty cell and the stripped text when it matches no code.
-    """
-    text = cell.strip()
-    if not text:
-        return None
-    match = _CODE_TOKEN.match(text)
-    token = match.group(1).upper() if match else text.upper()
-    if token in codes:
-        return token
-    prefixed = [c for c in codes if c.split("_", 1)[0] == token]
-    if len(prefixed) == 1:
-        return prefixed[0]
-    return text
-
-
 def _normalise(
-    frame: pd.DataFrame, taxonomy: Taxonomy, missing: tuple[str, ...], issues: list[Issue]
+    frame: pd.DataFrame,
+    taxonomy: Taxonomy,
+    missing: tuple[str, ...],
+    issues: list[Issue],
+    reported: Reported,
 ) -> pd.DataFrame:
     out = pd.DataFrame(index=frame.index)
+    rows = frame.index.tolist()
     for name in taxonomy.dimension_names:
         codes = taxonomy.codes(name)
-        out[name] = frame[name].map(lambda cell, codes=codes: normalise_code(cell, codes))
+        cells = frame[name].tolist()
+        # A column holds few distinct cells (a template's dropdowns write 5 to 15): each is
+        # looked at once.
+        seen: dict[str, tuple[str | None, list[str]]] = {}
+        values = []
+        for row, cell in zip(rows, cells, strict=True):
+            if cell not in seen:
+                seen[cell] = (normalise_code(cell, codes), codes_in_cell(cell, codes))
+            code, named = seen[cell]
+            if len(named) > 1:
+                issues.append(several_codes_issue(int(row), name, short_value(cell), named))
+                reported.add((int(row), name))
+                code = cell.strip()  # no code: neither read as its first code nor a duplicate
+            values.append(code)
+        out[name] = pd.Series(values, index=frame.index, dtype=object)
     if COUNT not in missing:
-        values: list[int | None] = []
-        for row, cell in zip(frame.index.tolist(), frame[COUNT].tolist(), strict=True):
+        numbers: list[int | None] = []
+        for row, cell in zip(rows, frame[COUNT].tolist(), strict=True):
             number, problem = parse_count(cell)
-            values.append(number)
+            numbers.append(number)
             if problem is not None:
                 nl, en = problem
                 issues.append(Issue(int(row), COUNT, short_value(cell), "bad_count", nl, en))
-        out[COUNT] = pd.array(values, dtype="Int64")
+        out[COUNT] = pd.array(numbers, dtype="Int64")
     else:
         out[COUNT] = pd.array([0] * len(frame), dtype="Int64")
     if PERIOD in frame.columns:
         out[PERIOD] = frame[PERIOD].map(_normalise_period)
-    if MUNICIPALITY in frame.columns:
-        out[MUNICIPALITY] = frame[MUNICIPALITY].map(lambda c: c.strip().upper() or None)
     return out
 
 
@@ -287,103 +352,13 @@ def _normalise_period(cell: str) -> str | None:
         return cell.strip()
 
 
-def parse_count(cell: str) -> tuple[int | None, tuple[str, str] | None]:
-    """A count cell → ``(number, None)`` or ``(None, (message_nl, message_en))``.
-
-    Whole numbers only, in ASCII digits: ``3``, `` 3 ``, ``3.0``, ``3,0`` and ``3.0000`` are 3;
-    ``1e3``, ``-0``, ``+1``, ``2.5``, ``٣`` and ``1.000`` (a thousand, or one?) are refused with
-    a message that says why.
-    """
-    text = cell.strip()
-    if not text:
-        return None, (
-            "leeg: vul een aantal in (0 mag ook)",
-            "empty: fill in a count (0 is allowed)",
-        )
-    match = _WHOLE.match(text)
-    if match and not (_THOUSANDS.match(text) and match[1].strip("0")):  # see _THOUSANDS
-        # Anything above the maximum is reported by the schema's range check; cap it so that
-        # a 30-digit number cannot overflow the integer column, and look at the length first:
-        # int() refuses more than 4,300 digits with a ValueError.
-        digits = match.group(1).lstrip("0") or "0"
-        if len(digits) > len(str(MAX_COUNT)):
-            return MAX_COUNT + 1, None
-        return min(int(digits), MAX_COUNT + 1), None
-    if _THOUSANDS.match(text):
-        plain = text.replace(".", "").replace(",", "")
-        return None, (
-            f"schrijf het aantal zonder punt of komma voor duizendtallen: {plain}, niet {text}",
-            f"write the count without a thousands separator: {plain}, not {text}",
-        )
-    if text.startswith(("-", "+")):
-        return None, (
-            "een aantal is een geheel getal zonder teken, 0 of groter",
-            "a count is a whole number without a sign, 0 or more",
-        )
-    if re.fullmatch(r"[0-9]*[.,]?[0-9]+[eE][+\-]?[0-9]+", text):
-        return None, (
-            "schrijf het aantal als gewoon geheel getal, zonder e-notatie",
-            "write the count as a plain whole number, without exponent notation",
-        )
-    if re.fullmatch(r"[0-9]+[.,][0-9]+", text):
-        return None, (
-            "geen geheel getal: een aantal kan geen decimalen hebben",
-            "not a whole number: a count cannot have decimals",
-        )
-    return None, (
-        "geen getal: schrijf het aantal met de cijfers 0–9, bijvoorbeeld 3",
-        "not a number: write the count with the digits 0–9, for example 3",
-    )
-
-
-def _check_municipality_column(
-    frame: pd.DataFrame,
-    expected: str | None,
-    year: int,
-    register: Register,
-    issues: list[Issue],
-) -> str | None:
-    """Check the optional municipality column; return the submitter's code if it can be known."""
-    seen: str | None = expected
-    for row, cell in zip(frame.index.tolist(), frame[MUNICIPALITY].tolist(), strict=True):
-        code = cell.strip().upper()
-        if not code:
-            continue
-        if expected is not None:
-            continue  # compared with the token's municipality by the schema
-        if not register.is_valid(code, year):
-            issues.append(
-                Issue(
-                    int(row),
-                    MUNICIPALITY,
-                    short_value(cell),
-                    "unknown_municipality",
-                    f"{short_value(cell)} is geen gemeentecode in {year} (vorm: GM0363)",
-                    f"{short_value(cell)} is not a municipality code in {year} (form: GM0363)",
-                )
-            )
-        elif seen is None:
-            seen = code
-        elif code != seen:
-            issues.append(
-                Issue(
-                    int(row),
-                    MUNICIPALITY,
-                    short_value(cell),
-                    "mixed_municipality",
-                    f"een aanlevering is van één gemeente; eerder in het bestand staat {seen}",
-                    f"a submission is for one municipality; earlier rows say {seen}",
-                )
-            )
-    return seen
-
-
 def _pandera_issues(
     schema: pa.DataFrameSchema,
     normalised: pd.DataFrame,
     raw: pd.DataFrame,
     taxonomy: Taxonomy,
     missing: tuple[str, ...],
+    reported: Reported,
 ) -> list[Issue]:
     try:
         schema.validate(normalised, lazy=True)
@@ -410,6 +385,8 @@ def _pandera_issues(
         if column in missing or index is None or pd.isna(index):
             continue
         row = int(index)
+        if (row, column) in reported:
+            continue
         value = short_value(cells[column][row]) if column in cells else ""
         if check == "multiple_fields_uniqueness":
             if row in reported_duplicates:
@@ -441,7 +418,7 @@ def _pandera_issues(
                 )
             )
         elif column in taxonomy.dimension_names:
-            issues.append(_code_issue(row, column, value, taxonomy))
+            issues.append(code_issue(row, column, value, taxonomy.dimension(column)))
         elif column == PERIOD:
             issues.append(
                 Issue(
@@ -453,7 +430,7 @@ def _pandera_issues(
                     f"the period in the file does not match {_expected(schema, PERIOD)}",
                 )
             )
-        elif column == MUNICIPALITY:
+        elif column == MUNICIPALITY:  # only when the submitter itself is not in the register
             expected = _expected(schema, MUNICIPALITY)
             issues.append(
                 Issue(
@@ -461,8 +438,10 @@ def _pandera_issues(
                     MUNICIPALITY,
                     value,
                     "municipality_mismatch",
-                    f"u levert aan voor {expected}; het bestand noemt een andere gemeente",
-                    f"you are submitting for {expected}; the file names another municipality",
+                    f"u levert aan voor {expected}; schrijf {expected} of laat de kolom "
+                    "gemeente weg",
+                    f"you are submitting for {expected}; write {expected} or leave the "
+                    "municipality column out",
                 )
             )
     return issues
@@ -472,29 +451,3 @@ def _expected(schema: pa.DataFrameSchema, column: str) -> str:
     checks = schema.columns[column].checks
     allowed = checks[0].statistics.get("allowed_values", []) if checks else []
     return ", ".join(sorted(str(a) for a in allowed))
-
-
-def _code_issue(row: int, column: str, value: str, taxonomy: Taxonomy) -> Issue:
-    dimension = taxonomy.dimension(column)
-    if not value.strip():
-        return Issue(
-            row,
-            column,
-            value,
-            "empty_code",
-            f"leeg: vul een code in voor {dimension.label('nl').lower()}",
-            f"empty: fill in a code for {dimension.label('en').lower()}",
-        )
-    guess = difflib.get_close_matches(value.strip().upper(), dimension.codes, n=1, cutoff=0.6)
-    hint_nl = f" Bedoelt u {guess[0]}?" if guess else ""
-    hint_en = f" Did you mean {guess[0]}?" if guess else ""
-    return Issue(
-        row,
-        column,
-        value,
-        "unknown_code",
-        f"onbekende code voor {dimension.label('nl').lower()}.{hint_nl} "
-        f"Geldig: {', '.join(dimension.codes)}",
-        f"unknown code for {dimension.label('en').lower()}.{hint_en} "
-        f"Valid: {', '.join(dimension.codes)}",
-    )

@@ -111,7 +111,7 @@ def test_cli_submit_invalid_file_exits_1_with_the_table_and_sends_nothing(
     bad.write_text(HEADER + "FT01_BRP,DC01_BRP_ADRES,ST01_SIGNAAL,EM01_VAST,MO01_CRIMINEEL,x\n")
     assert run(server, sleeps, "submit", str(bad), "--period", PERIOD) == 1
     out = capsys.readouterr().out
-    assert "1 probleem gevonden; er is niets verstuurd" in out and "count" in out
+    assert "1 probleem gevonden; er is niets verstuurd" in out and "aantal" in out
     assert server.to("POST", SUBMISSIONS) == []
 
 
@@ -200,7 +200,7 @@ def test_cli_unexpected_errors_are_one_line_not_a_traceback(
     def boom(*args: object, **kwargs: object) -> None:
         raise RuntimeError("surprise")
 
-    monkeypatch.setattr(cli, "validate", boom)
+    monkeypatch.setattr("client.api.validate", boom)
     assert run(server, sleeps, "validate", str(valid_csv), "--period", PERIOD) == 70
     err = capsys.readouterr().err
     assert "surprise" in err and "Traceback" not in err
@@ -296,7 +296,7 @@ def test_cli_template_refuses_to_overwrite(
 
 def test_cli_template_format_from_the_file_name(tmp_path: Path) -> None:
     assert cli.main(["template", "--out", str(tmp_path / "t.csv")]) == 0
-    assert (tmp_path / "t.csv").read_bytes().startswith(b"\xef\xbb\xbffunction_type;")
+    assert (tmp_path / "t.csv").read_bytes().startswith(b"\xef\xbb\xbffunctietype;")
 
 
 # -- status, releases, figures ---------------------------------------------------------------
@@ -310,8 +310,9 @@ def test_cli_status_for_a_municipality_lists_its_receipts(
     assert run(server, sleeps, "status", "--period", PERIOD) == 0
     out = capsys.readouterr().out.splitlines()
     assert "Amsterdam (GM0363)" in out[0]
-    assert out[2].split()[:2] == ["periode", "versie"]
-    assert [line.split()[1] for line in out[4:]] == ["1", "2"]
+    versions = out.index(f"Alle versies van {PERIOD}:")
+    assert out[versions + 1].split()[:2] == ["periode", "versie"]
+    assert [line.split()[1] for line in out[versions + 3 :]] == ["1", "2"]
     assert server.to("GET", SUBMISSIONS)[0].url.params["period"] == PERIOD
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import io
 import zipfile
 from pathlib import Path
+from typing import Any
 
 import openpyxl
 import pandas as pd
@@ -12,7 +13,8 @@ import pytest
 
 from client.files import (
     DATA_SHEET,
-    EXPLANATION_SHEET,
+    DATA_SHEETS,
+    EXPLANATION_SHEETS,
     LISTS_SHEET,
     cell_text,
     csv_template,
@@ -23,12 +25,13 @@ from client.files import (
 )
 from schemas.reading import read_csv
 from schemas.safe_cells import neutralise, write_csv
-from schemas.taxonomy import load_taxonomy, parse_taxonomy
+from schemas.taxonomy import Lang, load_taxonomy, parse_taxonomy
 from schemas.validation import validate_submission
 from tests.client.conftest import PERIOD
 
 TAXONOMY = load_taxonomy()
 COLUMNS = [*TAXONOMY.dimension_names, "count"]
+DUTCH_COLUMNS = ["functietype", "gegevenscategorie", "fase", "dienstverband", "motief", "aantal"]
 ROW = ["FT01_BRP", "DC01_BRP_ADRES", "ST01_SIGNAAL", "EM01_VAST", "MO01_CRIMINEEL"]
 
 
@@ -143,10 +146,13 @@ def test_cell_text_is_what_excel_shows(value: object, text: str) -> None:
 # -- templates -------------------------------------------------------------------------------
 
 
-def test_csv_template_is_the_header_with_bom_and_semicolons() -> None:
-    data = csv_template()
+@pytest.mark.parametrize(("lang", "columns"), [("nl", DUTCH_COLUMNS), ("en", COLUMNS)])
+def test_csv_template_is_the_header_in_the_users_language_with_bom_and_semicolons(
+    lang: Lang, columns: list[str]
+) -> None:
+    data = csv_template(lang)
     assert data.startswith(b"\xef\xbb\xbf")
-    assert data.decode("utf-8-sig").strip() == ";".join(COLUMNS)
+    assert data.decode("utf-8-sig").strip() == ";".join(columns)
     table = read_csv(data)
     assert table.issues == [] and table.missing == ()
 
@@ -160,7 +166,7 @@ def test_excel_template_has_a_dropdown_with_code_and_label_for_every_code_column
     assert book.sheetnames[0] == DATA_SHEET
     sheet, lists = book[DATA_SHEET], book[LISTS_SHEET]
     assert lists.sheet_state == "hidden"
-    assert [c.value for c in sheet[1]] == COLUMNS
+    assert [c.value for c in sheet[1]] == DUTCH_COLUMNS
     assert sheet.freeze_panes == "A2"
     checks = {str(dv.sqref).split(":")[0][0]: dv for dv in sheet.data_validations.dataValidation}
     for index, name in enumerate(TAXONOMY.dimension_names):
@@ -192,22 +198,48 @@ def test_excel_template_in_english_has_english_labels() -> None:
     )
 
 
-def test_excel_template_explains_rules_and_every_code_in_both_languages() -> None:
-    sheet = excel_template()[EXPLANATION_SHEET]
-    text = [str(c.value) for row in sheet.iter_rows() for c in row if c.value is not None]
-    joined = "\n".join(text)
-    assert "Telregels" in joined and "Counting rules" in joined
-    assert "één incident: de zaak van één ambtenaar" in joined
-    assert "one incident: one civil servant's case" in joined
+def _texts(sheet: Any) -> str:
+    return "\n".join(str(v) for row in sheet.iter_rows(values_only=True) for v in row if v)
+
+
+@pytest.mark.parametrize("lang", ["nl", "en"])
+def test_excel_template_is_in_the_users_language_only(lang: Lang) -> None:
+    book = excel_template(lang)
+    other: Lang = "en" if lang == "nl" else "nl"
+    assert book.sheetnames[:2] == [DATA_SHEETS[lang], EXPLANATION_SHEETS[lang]]
+    sheet = book[DATA_SHEETS[lang]]
+    assert [c.value for c in sheet[1]] == (DUTCH_COLUMNS if lang == "nl" else COLUMNS)
+    prompts = "\n".join(
+        f"{dv.promptTitle} {dv.prompt} {dv.errorTitle} {dv.error}"
+        for dv in sheet.data_validations.dataValidation
+    )
+    explanation = book[EXPLANATION_SHEETS[lang]]
+    assert all(rule in _texts(explanation) for rule in TAXONOMY.counting_rules(lang))
+    foreign = "Unknown code" if lang == "nl" else "Onbekende code"
+    for text in (prompts, _texts(explanation)):
+        assert foreign not in text
+        assert not any(rule in text for rule in TAXONOMY.counting_rules(other))
+    rows = {r[0]: r for r in explanation.iter_rows(values_only=True)}
     for name in TAXONOMY.dimension_names:
         for code in TAXONOMY.dimension(name).entries:
-            row = next(r for r in sheet.iter_rows(values_only=True) if r[0] == code.code)
-            assert row[1:5] == (
-                code.label_nl,
-                code.label_en,
-                code.description_nl,
-                code.description_en,
-            )
+            assert rows[code.code][1:3] == (code.label(lang), code.description(lang))
+            assert code.description(other) not in rows[code.code]
+
+
+@pytest.mark.parametrize("lang", ["nl", "en"])
+def test_template_of_either_language_reads_back(tmp_path: Path, lang: Lang) -> None:
+    xlsx, csv = tmp_path / "t.xlsx", tmp_path / "t.csv"
+    write_template(xlsx, "xlsx", lang)
+    write_template(csv, "csv", lang)
+    book = openpyxl.load_workbook(xlsx)
+    book[DATA_SHEETS[lang]].append([*ROW, 3])
+    book.save(xlsx)
+    with csv.open("a", encoding="utf-8") as handle:
+        handle.write(";".join([*ROW, "3"]) + "\r\n")
+    for path in (xlsx, csv):
+        result = validate_submission(read_table(path), PERIOD, "GM0363")
+        assert result.ok and result.submission is not None, result.records("en")
+        assert result.submission.total == 3
 
 
 def test_filled_in_template_reads_back_without_loss(tmp_path: Path) -> None:
@@ -271,14 +303,18 @@ def test_excel_template_stores_formula_like_text_as_text(tmp_path: Path) -> None
         'label_nl = "Parkeren en kentekengegevens"', 'label_nl = "=HYPERLINK(\\"http://evil\\")"', 1
     ).replace('description_en = "Parking permits', 'description_en = "=1+1 Parking permits', 1)
     taxonomy = parse_taxonomy(hostile)
-    path = tmp_path / "t.xlsx"
-    excel_template("nl", taxonomy).save(path)
-    with zipfile.ZipFile(path) as archive:
-        xml = "".join(
-            archive.read(n).decode() for n in archive.namelist() if n.startswith("xl/worksheets/")
-        )
-    assert "<f>" not in xml  # no formula anywhere in the workbook
-    assert "=HYPERLINK" in xml and "=1+1 Parking" in xml  # but the text is there, as text
-    book = openpyxl.load_workbook(path)
-    cells = [c for s in book.worksheets for row in s.iter_rows() for c in row]
-    assert all(c.data_type != "f" for c in cells)
+    languages: tuple[tuple[Lang, str], ...] = (("nl", "=HYPERLINK"), ("en", "=1+1 Parking"))
+    for lang, text in languages:
+        path = tmp_path / f"t-{lang}.xlsx"
+        excel_template(lang, taxonomy).save(path)
+        with zipfile.ZipFile(path) as archive:
+            xml = "".join(
+                archive.read(n).decode()
+                for n in archive.namelist()
+                if n.startswith("xl/worksheets/")
+            )
+        assert "<f>" not in xml  # no formula anywhere in the workbook
+        assert text in xml  # but the text is there, as text
+        book = openpyxl.load_workbook(path)
+        cells = [c for s in book.worksheets for row in s.iter_rows() for c in row]
+        assert all(c.data_type != "f" for c in cells)

@@ -77,13 +77,6 @@ def test_reading_xlsx_bytes_sent_as_csv_is_an_issue() -> None:
     assert [i.code for i in result.issues] == ["not_csv"]
 
 
-def test_reading_latin1_file_says_save_as_utf8() -> None:
-    data = csv_text([ROW_A]).replace("FT01_BRP", "FT01_BRPé").encode("latin-1")
-    result = validate_submission(data, "2026-Q1", "GM0363", today=TODAY)
-    assert [i.code for i in result.issues] == ["encoding"]
-    assert "UTF-8" in result.issues[0].message_en
-
-
 def test_reading_empty_file_is_an_issue() -> None:
     for data in (b"", b"\n\n", "   \n"):
         result = validate_submission(data, "2026-Q1", "GM0363", today=TODAY)

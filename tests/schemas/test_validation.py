@@ -72,8 +72,11 @@ def test_validation_unknown_code_suggests_the_closest_code() -> None:
         "GM0363",
         today=TODAY,
     )
-    assert "Bedoelt u DC01_BRP_ADRES?" in result.issues[0].message_nl
-    assert "Did you mean DC01_BRP_ADRES?" in result.issues[0].message_en
+    assert "Bedoelt u DC01_BRP_ADRES (Adres- en persoonsgegevens (BRP))?" in (
+        result.issues[0].message_nl
+    )
+    assert "Did you mean DC01_BRP_ADRES (Address and identity" in result.issues[0].message_en
+    assert "Geldig:" not in result.issues[0].message_nl  # one suggestion, not the whole list
 
 
 def test_validation_codes_are_normalised_before_checking() -> None:
@@ -116,7 +119,7 @@ def test_validation_reports_every_problem_at_once() -> None:
 def test_validation_missing_and_unknown_columns_are_header_issues() -> None:
     header = ["function_type", "data_category", "fase", "dienstverband", "reden", "count"]
     text = csv_text([ROW_A], header=header)
-    assert _issues(text) == [(1, "motive", "missing_column"), (1, "reden", "unknown_column")]
+    assert _issues(text) == [(1, "motive", "missing_column"), (1, "reden", "extra_column")]
 
 
 def test_validation_duplicate_column_is_a_header_issue() -> None:

@@ -19,9 +19,10 @@ COMBOS = list(itertools.product(*(TAX.codes(d) for d in DIMS)))
 
 @st.composite
 def valid_tables(draw: st.DrawFn) -> list[list[str]]:
-    """A valid table: distinct code combinations with counts from 0 to 10,000."""
+    """A valid table: distinct code combinations with counts from 0 to 10,000, not all 0."""
     indices = draw(st.lists(st.integers(0, len(COMBOS) - 1), min_size=1, max_size=40, unique=True))
     counts = draw(st.lists(st.integers(0, 10_000), min_size=len(indices), max_size=len(indices)))
+    counts[draw(st.integers(0, len(counts) - 1))] = draw(st.integers(1, 10_000))
     return [[*COMBOS[i], str(c)] for i, c in zip(indices, counts, strict=True)]
 
 
@@ -38,6 +39,21 @@ def test_validation_random_valid_tables_pass(rows: list[list[str]], sep: str, up
     assert result.submission is not None
     assert result.submission.total == sum(int(r[-1]) for r in rows)
     assert result.submission.row_count == sum(1 for r in rows if int(r[-1]) > 0)
+
+
+@settings(max_examples=50, deadline=None)
+@given(valid_tables(), st.booleans())
+def test_validation_random_tables_of_zeros_are_one_all_zero_issue(
+    rows: list[list[str]], nil_return: bool
+) -> None:
+    zeros = [[*r[:-1], "0"] for r in rows]
+    result = validate_submission(
+        _render(zeros, ";", False), "2026-Q1", "GM0363", nil_return, today=TODAY
+    )
+    if nil_return:  # a nil return may list combinations with 0
+        assert result.ok and result.submission is not None and result.submission.nil_return
+    else:
+        assert [(i.row, i.column, i.code) for i in result.issues] == [(None, "count", "all_zero")]
 
 
 CORRUPTIONS = {
