@@ -34,7 +34,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from benchlib import machine
 
-from tests.e2e.processes import run, running_server
+from aggregator.demo.processes import run, running_server
 
 TARGETS = {"lekstat --help": 0.15, "lekstat status": 0.5}
 MUNICIPALITY = "GM0363"

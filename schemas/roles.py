@@ -19,6 +19,8 @@ ROLE_NAMES: dict[str, dict[Lang, str]] = {
     "analyst": {"nl": "analist", "en": "analyst"},
     "statistician": {"nl": "statisticus", "en": "statistician"},
     "admin": {"nl": "beheerder", "en": "administrator"},
+    # Not a token's role: whoever runs lekstat-server on the host.
+    "operator": {"nl": "operator", "en": "operator"},
 }
 
 

@@ -57,8 +57,10 @@ ALLOWED: dict[str, set[str]] = {
         "aggregator.services",
         "schemas",
     },
-    # The command line composes the service (serve builds the HTTP app).
+    # The command line composes the service (serve builds the HTTP app); its argparse words in
+    # Dutch are the client's.
     "aggregator.cli": {
+        "client",
         "aggregator",
         "aggregator.clock",
         "aggregator.config",

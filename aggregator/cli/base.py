@@ -24,6 +24,7 @@ from aggregator.services.auth import OPERATOR
 from aggregator.services.context import Context
 from aggregator.services.refusals import Kind
 from aggregator.store import Store
+from schemas.lang import Lang
 
 EXIT_OK, EXIT_REFUSED, EXIT_USAGE, EXIT_FAILURE = 0, 1, 2, 3
 
@@ -62,7 +63,7 @@ class Cli:
     cwd: Path
     out: TextIO
     err: TextIO
-    lang: str = "nl"
+    lang: Lang = "nl"
     clock: Callable[[], dt.datetime] = utcnow
     settings: Settings | None = None
     #: Whether the command may create a new database (``init`` and ``serve`` only).
@@ -130,7 +131,7 @@ def command(nl: str, en: str) -> Callable[[Handler], Handler]:
     return mark
 
 
-def help_of(handler: Handler, lang: str) -> str:
+def help_of(handler: Handler, lang: Lang) -> str:
     """A command's help text in ``lang``."""
     return str(getattr(handler, "help_nl" if lang == "nl" else "help_en", handler.__doc__ or ""))
 
@@ -154,7 +155,7 @@ def write_private(path: Path, text: str) -> None:
 class Commands:
     """Adds commands (and groups of them) to a parser, with help in one language."""
 
-    def __init__(self, sub: argparse._SubParsersAction, lang: str) -> None:
+    def __init__(self, sub: argparse._SubParsersAction, lang: Lang) -> None:
         self.sub, self.lang = sub, lang
 
     def t(self, nl: str, en: str) -> str:

@@ -15,7 +15,7 @@ import io
 import os
 import sys
 import traceback
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import replace
 from pathlib import Path
 
@@ -34,6 +34,8 @@ from aggregator.config import DEFAULT_DB, Settings, SettingsError
 from aggregator.services.context import Context
 from aggregator.services.refusals import Refusal
 from aggregator.store import DatabaseLocked, StoreError
+from client.cli_text import localized_parser
+from schemas.lang import Lang
 
 #: Commands that may create the database file; every other one needs an existing database, so
 #: a typo in --db never quietly makes a new, empty one.
@@ -45,22 +47,26 @@ LOCAL_ONLY = frozenset({"serve", "restore", "demo"})
 LANGS = ("nl", "en")
 
 
-def language(argv: Sequence[str], environ: dict[str, str] | None = None) -> str:
+def language(argv: Sequence[str], environ: Mapping[str, str] | None = None) -> Lang:
     """The language of a command line: ``--lang``, else ``LEKSTAT_LANG``, else Dutch."""
+    wanted = ""
     for i, arg in enumerate(argv):
-        if arg == "--lang" and i + 1 < len(argv) and argv[i + 1] in LANGS:
-            return argv[i + 1]
-        if arg.startswith("--lang=") and arg.split("=", 1)[1] in LANGS:
-            return arg.split("=", 1)[1]
-    env = os.environ if environ is None else environ
-    wanted = env.get("LEKSTAT_LANG", "").strip().lower()[:2]
-    return wanted if wanted in LANGS else "nl"
+        if arg == "--lang" and i + 1 < len(argv):
+            wanted = argv[i + 1]
+            break
+        if arg.startswith("--lang="):
+            wanted = arg.split("=", 1)[1]
+            break
+    else:
+        env = os.environ if environ is None else environ
+        wanted = env.get("LEKSTAT_LANG", "").strip().lower()[:2]
+    return "en" if wanted == "en" else "nl"
 
 
-def build_parser(lang: str = "nl") -> argparse.ArgumentParser:
+def build_parser(lang: Lang = "nl") -> argparse.ArgumentParser:
     """The argument parser of ``lekstat-server``, with its help in ``lang``."""
     nl = lang == "nl"
-    parser = argparse.ArgumentParser(
+    parser = localized_parser(lang)(
         prog="lekstat-server",
         description=(
             "lekstat: service, tokens, perioden, budgetten, publicaties en rapporten."
@@ -99,7 +105,7 @@ def build_parser(lang: str = "nl") -> argparse.ArgumentParser:
     return parser
 
 
-def _parse(argv: Sequence[str], lang: str) -> argparse.Namespace | int:
+def _parse(argv: Sequence[str], lang: Lang) -> argparse.Namespace | int:
     """The parsed command line, or the exit code when argparse has printed usage or help."""
     try:
         return build_parser(lang).parse_args(list(argv))

@@ -18,9 +18,9 @@ from aggregator.cli.base import (
 )
 from aggregator.clock import iso
 from aggregator.services import tokens
-from aggregator.services.access import role_name
 from aggregator.services.auth import OPERATOR, ROLES
 from aggregator.store import TokenRecord
+from schemas.roles import role_name
 
 #: The first admin token is written next to the database under this name.
 ADMIN_TOKEN_FILE = "lekstat-admin-token.txt"  # noqa: S105 - a file name, not a secret

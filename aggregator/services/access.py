@@ -1,5 +1,7 @@
 """Who may do what: one table of operations and the roles that may run them.
 
+Role names in sentences come from :mod:`schemas.roles`, in the sentence's language.
+
 Every edge asks this table, so a role has the same powers over HTTP, on the command line and in
 the portal: the HTTP dependencies refuse early (before a body is read), and the operations check
 again, so an edge that forgets cannot open a door.
@@ -9,15 +11,7 @@ from __future__ import annotations
 
 from aggregator.services.auth import OPERATOR_ROLE, Principal
 from aggregator.services.refusals import Kind, Refusal
-
-#: The Dutch names of the roles, for Dutch sentences.
-ROLE_NL = {
-    "municipality": "gemeente",
-    "analyst": "analist",
-    "statistician": "statisticus",
-    "admin": "beheerder",
-    OPERATOR_ROLE: "operator",
-}
+from schemas.roles import role_name
 
 #: Operation → the roles that may run it.
 PERMISSIONS: dict[str, frozenset[str]] = {
@@ -37,11 +31,6 @@ PERMISSIONS: dict[str, frozenset[str]] = {
 }
 
 
-def role_name(role: str, lang: str) -> str:
-    """A role's name in ``lang``."""
-    return ROLE_NL.get(role, role) if lang == "nl" else role
-
-
 def may(actor: Principal, operation: str) -> bool:
     """Whether ``actor`` may run ``operation``."""
     return actor.role in PERMISSIONS[operation]
@@ -59,5 +48,5 @@ def forbidden(role: str) -> Refusal:
         Kind.FORBIDDEN,
         "forbidden",
         f"de rol {role_name(role, 'nl')} mag dit niet",
-        f"the role {role} may not do this",
+        f"the role {role_name(role, 'en')} may not do this",
     )

@@ -16,9 +16,8 @@ import secrets
 from dataclasses import dataclass
 
 from aggregator.store import Store, TokenRecord
+from schemas.roles import ROLES
 
-#: The roles a token can have.
-ROLES = ("municipality", "analyst", "statistician", "admin")
 #: The role of whoever runs ``lekstat-server`` on the host (no token: access to the host is it).
 OPERATOR_ROLE = "operator"
 

@@ -72,18 +72,15 @@ def test_completeness_on_time_before_the_deadline(tmp_path: Path) -> None:
     assert _status(payload, "GM0014")["on_time"] is False  # missing after the deadline
 
 
-def test_completeness_a_zero_submission_counts_as_nil_return(service: Service) -> None:
+def test_completeness_a_file_of_zeros_is_refused_and_counts_as_nothing(service: Service) -> None:
     zero = {"period": "2026-Q3", "rows": [{**ROW, "count": 0}]}
-    assert (
-        service.client.post(
-            "/api/v1/submissions", json=zero, headers=service.headers("own")
-        ).status_code
-        == 201
-    )
+    answer = service.client.post("/api/v1/submissions", json=zero, headers=service.headers("own"))
+    assert answer.status_code == 422
+    assert answer.json()["error"]["details"][0]["code"] == "all_zero"
     payload = service.client.get(
         "/api/v1/completeness?period=2026-Q3", headers=service.headers("statistician")
     ).json()
-    assert _status(payload, OWN)["status"] == "nil_return"
+    assert _status(payload, OWN)["status"] == "missing"
 
 
 def test_completeness_shows_the_lock(service: Service) -> None:

@@ -94,16 +94,17 @@ CORPUS = [
         query="",
     ),
     # -- wrong encodings ----------------------------------------------------------------------
+    # (Latin-1 and Windows-1252 files are read as Windows-1252: tests/schemas/test_decoding.py.)
     Nasty(
-        "latin-1",
-        lambda: (CSV_HEADER + GOOD_ROW.replace("1\n", "1 café\n")).encode("latin-1"),
+        "a byte windows-1252 does not define",
+        lambda: (CSV_HEADER + GOOD_ROW).encode("ascii").replace(b"FT01_BRP", b"FT01\x81BRP"),
         422,
         "invalid_submission",
         "encoding",
     ),
     Nasty(
-        "windows-1252 quotes",
-        lambda: (CSV_HEADER + "“FT01_BRP”" + GOOD_ROW[8:]).encode("cp1252"),
+        "damaged utf-8",
+        lambda: (CSV_HEADER + GOOD_ROW.replace("1\n", "1 café ü\n")).encode("utf-8")[:-2] + b"\n",
         422,
         "invalid_submission",
         "encoding",
