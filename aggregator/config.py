@@ -34,6 +34,9 @@ class Settings:
     """Everything the service needs to know; defaults suit a single-machine deployment."""
 
     db_path: Path = field(default_factory=lambda: Path(DEFAULT_DB))
+    #: The release journal (append-only, hash-chained): by default ``<database>.journal``. Put
+    #: it on other storage than the database and its backups.
+    journal_path: Path | None = None
     #: Request bodies above this size get 413 before they are parsed.
     max_body_bytes: int = 5_000_000
     #: A submission has at most this many rows (there are 19,200 code combinations in v1).
@@ -43,6 +46,9 @@ class Settings:
     rate_limit_burst: int = 120
     #: A quarter's submission is on time when it arrives within this many days after its end.
     deadline_days: int = 30
+    #: No data year's total privacy budget can exceed this ρ (zCDP): ρ = 1 is ε ≈ 9.5 at
+    #: δ = 10⁻⁹. Set by the operator for the deployment; the API and the CLI cannot exceed it.
+    max_year_rho: float = 1.0
     #: Whom a municipality contacts about a locked quarter or a refused submission.
     contact: str = "de beheerder van lekstat / the lekstat operator"
     #: A browser session lasts at most this many hours (it also ends with sign-out or when its
@@ -62,7 +68,7 @@ class Settings:
         env = os.environ if environ is None else environ
         values: dict[str, Any] = {}
         for f in fields(cls):
-            var = "LEKSTAT_" + ("DB" if f.name == "db_path" else f.name.upper())
+            var = env_name(f.name)
             raw = env.get(var)
             if raw is None or raw == "":
                 continue
@@ -73,11 +79,18 @@ class Settings:
         for name, (low, high) in _RANGES.items():
             value = getattr(self, name)
             if not low <= value <= high:
-                var = "LEKSTAT_" + name.upper()
+                var = env_name(name)
                 raise SettingsError(
                     f"{var} = {value!r} ligt niet tussen {low:g} en {high:g}",
                     f"{var} = {value!r} is not between {low:g} and {high:g}",
                 )
+
+
+def env_name(setting: str) -> str:
+    """The environment variable of a setting."""
+    return {"db_path": "LEKSTAT_DB", "journal_path": "LEKSTAT_JOURNAL"}.get(
+        setting, "LEKSTAT_" + setting.upper()
+    )
 
 
 def _int(text: str) -> int:
@@ -97,12 +110,14 @@ def _text(text: str) -> str:
 
 _PARSERS: dict[str, Callable[[str], object]] = {
     "db_path": lambda t: Path(t),
+    "journal_path": lambda t: Path(t),
     "max_body_bytes": _int,
     "max_rows": _int,
     "rate_limit_per_minute": _float,
     "rate_limit_burst": _int,
     "deadline_days": _int,
     "contact": _text,
+    "max_year_rho": _float,
     "session_hours": _float,
     "demo_clock": _text,
     "header_timeout": _float,
@@ -119,6 +134,7 @@ _RANGES: dict[str, tuple[float, float]] = {
     "rate_limit_per_minute": (1, 1_000_000),
     "rate_limit_burst": (1, 1_000_000),
     "deadline_days": (0, 365),
+    "max_year_rho": (1e-6, 1000),
     "session_hours": (0.05, 24),
     "header_timeout": (0.1, 3_600),
     "body_timeout": (0.1, 3_600),

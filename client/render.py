@@ -229,13 +229,16 @@ def submissions_lines(receipts: Sequence[Receipt], lang: Lang) -> list[str]:
 
 
 def completeness_lines(body: Mapping[str, Any], lang: Lang, limit: int = SCREEN_LIMIT) -> list[str]:
-    """The completeness of a period: the summary and the municipalities still missing."""
+    """The completeness of a period: the summary and (for a statistician) who is still missing.
+
+    A nil return and a file with counts both count as reported: nobody but the municipality
+    sees which it sent.
+    """
     summary = body.get("summary") or {}
     fields = (
         ("verwacht", "expected", "expected"),
-        ("aangeleverd", "submitted", "submitted"),
-        ("nulmelding", "nil return", "nil_return"),
-        ("ontbreekt", "missing", "missing"),
+        ("aangeleverd", "reported", "reported"),
+        ("ontbreekt", "missing", "not_reported"),
         ("te laat", "late", "late"),
     )
     lines = [
@@ -246,7 +249,7 @@ def completeness_lines(body: Mapping[str, Any], lang: Lang, limit: int = SCREEN_
         )
     ]
     lines += [f"  {pick(lang, nl, en):<12} {summary.get(key, '—')}" for nl, en, key in fields]
-    missing = [m for m in body.get("municipalities") or [] if m.get("status") == "missing"]
+    missing = [m for m in body.get("municipalities") or [] if m.get("status") == "not_reported"]
     if missing:
         lines.append(pick(lang, "Nog niet aangeleverd:", "Not submitted yet:"))
         lines += [f"  {m.get('code')}  {m.get('name', '')}" for m in missing[:limit]]

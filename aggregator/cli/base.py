@@ -85,8 +85,13 @@ class Cli:
                     "'lekstat-server init', or name yours with --db or LEKSTAT_DB",
                     EXIT_FAILURE,
                 )
-            self._store = Store(self.db_path)
+            self._store = Store(self.db_path, journal=self.journal_path)
         return self._store
+
+    @property
+    def journal_path(self) -> Path | None:
+        """The release journal named by the settings (None: beside the database)."""
+        return self.settings.journal_path if self.settings else None
 
     def context(self) -> Context:
         """The services' context on this command's store, settings and clock."""

@@ -52,6 +52,27 @@ def cmd_budget_set(args: argparse.Namespace, cli: Cli) -> int:
 
 
 @command(
+    "Verhoog het budget van een jaar waaruit al is uitgegeven: een aparte handeling met een "
+    "reden, die in elk later certificaat staat.",
+    "Raise the budget of a year that was spent from: a separate act with a reason, shown in "
+    "every later certificate.",
+)
+def cmd_budget_raise(args: argparse.Namespace, cli: Cli) -> int:
+    """Raise the budget of a year that was spent from: a separate act with a reason."""
+    view, before = budget.raise_total(
+        cli.context(), OPERATOR, args.year, args.rho, args.reason, cli.note
+    )
+    b = view.budget
+    cli.say(
+        f"budget {b.year} verhoogd van rho = {before:g} naar {b.total_rho:g}; uitgegeven "
+        f"{b.spent_rho:g}, over {b.remaining_rho:g}",
+        f"budget {b.year} raised from rho = {before:g} to {b.total_rho:g}; spent "
+        f"{b.spent_rho:g}, remaining {b.remaining_rho:g}",
+    )
+    return EXIT_OK
+
+
+@command(
     "Toon budgetten: totaal, uitgegeven en over per jaar, en het grootboek van een jaar.",
     "Show budgets: total, spent and remaining rho per year, and a year's ledger.",
 )
@@ -78,6 +99,15 @@ def cmd_budget_show(args: argparse.Namespace, cli: Cli) -> int:
         cli.print("")
         ledger = [(e.release_id, f"{e.rho:g}", iso(e.created_at)) for e in views[0].budget.ledger]
         cli.print(table(ledger, cli.t("publicatie rho gemaakt", "release rho created").split()))
+    if args.year and views[0].budget.changes:
+        cli.print("")
+        changes = [
+            (iso(c.changed_at), c.changed_by, "" if c.old_rho is None else f"{c.old_rho:g}",
+             f"{c.new_rho:g}", c.reason)
+            for c in views[0].budget.changes
+        ]  # fmt: skip
+        header = cli.t("gewijzigd door van naar reden", "changed by from to reason").split()
+        cli.print(table(changes, header))
     return EXIT_OK
 
 
@@ -94,6 +124,16 @@ def register(commands: Commands) -> None:
         type=arg_rho,
         required=True,
         help=t("het totale zCDP-budget van het jaar", "the year's total zCDP budget"),
+    )
+    braise = group.add("raise", cmd_budget_raise)
+    braise.add_argument("year", type=arg_year)
+    braise.add_argument(
+        "--rho", type=arg_rho, required=True, help=t("het nieuwe totaal", "the new total")
+    )
+    braise.add_argument(
+        "--reason",
+        required=True,
+        help=t("waarom (komt in elk later certificaat)", "why (shown in every later certificate)"),
     )
     bshow = group.add("show", cmd_budget_show)
     bshow.add_argument("year", type=arg_year, nargs="?")

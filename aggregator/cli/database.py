@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import argparse
+import shutil
 
-from aggregator.cli.base import EXIT_OK, Cli, Commands, command
+from aggregator.cli.base import EXIT_OK, Cli, CommandError, Commands, command
 from aggregator.cli.tokens import ensure_admin_token
 from aggregator.services import backups
 from aggregator.services.auth import OPERATOR
+from aggregator.store import journal_path_of
 
 
 @command(
@@ -43,12 +45,41 @@ def cmd_backup(args: argparse.Namespace, cli: Cli) -> int:
 def cmd_restore(args: argparse.Namespace, cli: Cli) -> int:
     """Restore a backup directory into a new database file (--db or LEKSTAT_DB)."""
     source = cli.path(args.directory)
-    store = backups.restore(OPERATOR, source, cli.db_path, cli.note)
+    target_journal = cli.journal_path or journal_path_of(cli.db_path)
+    journal = cli.path(args.journal) if args.journal else target_journal
+    copied = journal.resolve() != target_journal.resolve() and journal.exists()
+    if copied:
+        if target_journal.exists():
+            raise CommandError(
+                f"{target_journal} bestaat al; zet terug in een nieuw bestand",
+                f"{target_journal} exists; restore into a new file",
+                1,
+            )
+        # The restored database continues the journal it was proven against.
+        shutil.copyfile(journal, target_journal)
+    try:
+        store = backups.restore(
+            OPERATOR,
+            source,
+            cli.db_path,
+            journal=target_journal if copied else journal,
+            accept_unproven=args.accept_unproven,
+            note=cli.note,
+        )
+    except BaseException:
+        if copied:
+            target_journal.unlink(missing_ok=True)
+        raise
     cli._store = store
     v = store.schema_version()
     cli.say(
         f"{source} teruggezet in {cli.db_path} (schemaversie {v})",
         f"restored {source} into {cli.db_path} (schema version {v})",
+    )
+    carried = ", ".join(store.caught_up)
+    cli.say(
+        f"uit het journaal overgenomen publicaties (van na de reservekopie): {carried or 'geen'}",
+        f"releases carried over from the journal (published after the backup): {carried or 'none'}",
     )
     return EXIT_OK
 
@@ -57,4 +88,23 @@ def register(commands: Commands) -> None:
     """The database commands and their arguments."""
     commands.add("init", cmd_init)
     commands.add("backup", cmd_backup).add_argument("directory")
-    commands.add("restore", cmd_restore).add_argument("directory")
+    restore = commands.add("restore", cmd_restore)
+    restore.add_argument("directory")
+    restore.add_argument(
+        "--journal",
+        help=commands.t(
+            "het publicatiejournaal van de database waar de reservekopie van is "
+            "(standaard: LEKSTAT_JOURNAL of het journaal naast de nieuwe database)",
+            "the release journal of the database the backup came from (default: "
+            "LEKSTAT_JOURNAL or the journal beside the new database)",
+        ),
+    )
+    restore.add_argument(
+        "--accept-unproven",
+        action="store_true",
+        help=commands.t(
+            "ook terugzetten als het journaal niet kan bewijzen dat niets wat "
+            "gepubliceerd is verloren gaat",
+            "restore even when the journal cannot prove that nothing published is lost",
+        ),
+    )

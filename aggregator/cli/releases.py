@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import argparse
+import json
+from typing import Any
 
 from aggregator.cli.base import EXIT_OK, EXIT_USAGE, Cli, CommandError, Commands, command, table
 from aggregator.cli.budget import arg_rho, arg_year
@@ -78,7 +80,7 @@ def cmd_release_create(args: argparse.Namespace, cli: Cli) -> int:
     """Create a release from the latest submissions: spends rho; prints the release id last."""
     release = releases.create(cli.context(), OPERATOR, request_of(args, cli), cli.note)
     cov = release["coverage"]
-    reported = sum(q["submitted"] + q["nil_return"] for q in cov.values())
+    reported = sum(q["reported"] for q in cov.values())
     expected = sum(q["expected"] for q in cov.values())
     n = len(release["tables"])
     provisional = release["provisional"]
@@ -123,6 +125,73 @@ def cmd_release_list(args: argparse.Namespace, cli: Cli) -> int:
     return EXIT_OK
 
 
+@command(
+    "Toon het privacycertificaat van een publicatie (zoals het met de publicatie is gemaakt).",
+    "Show a release's privacy certificate (as it was made with the release).",
+)
+def cmd_release_certificate(args: argparse.Namespace, cli: Cli) -> int:
+    """Show a release's privacy certificate (as it was made with the release)."""
+    cert = releases.certificate(cli.context(), OPERATOR, args.id)
+    if args.json:
+        cli.print(json.dumps(cert, indent=2, ensure_ascii=False))
+        return EXIT_OK
+    for line in certificate_lines(cert, cli.lang):
+        cli.print(line)
+    return EXIT_OK
+
+
+def certificate_lines(cert: dict[str, Any], lang: str) -> list[str]:
+    """A certificate as text lines in ``lang``."""
+    nl = lang == "nl"
+    r, y = cert["release"], cert["year"]
+    eps = y["cumulative_epsilon"]
+    lines = [
+        ("Privacycertificaat van " if nl else "Privacy certificate of ") + cert["release_id"],
+        ("  eenheid: " if nl else "  unit: ") + cert["privacy_unit"][lang],
+        ("  buren: " if nl else "  neighbours: ") + cert["neighbouring_relation"][lang],
+        ("  mechanisme: " if nl else "  mechanism: ") + cert["mechanism"][lang],
+        (
+            f"  deze publicatie: rho = {r['rho']:.4g}, epsilon = {r['epsilon']:.3g} bij delta = "
+            f"{r['delta']:g}"
+            if nl
+            else f"  this release: rho = {r['rho']:.4g}, epsilon = {r['epsilon']:.3g} at delta = "
+            f"{r['delta']:g}"
+        ),
+        (
+            f"  jaar {y['year']} na deze publicatie: rho = {y['cumulative_rho']:.4g} van "
+            f"{y['total_rho']:g} (plafond {y['ceiling_rho']:g}), epsilon = {eps:.3g}"
+            if nl
+            else f"  year {y['year']} after this release: rho = {y['cumulative_rho']:.4g} of "
+            f"{y['total_rho']:g} (ceiling {y['ceiling_rho']:g}), epsilon = {eps:.3g}"
+        ),
+        ("  publicaties van het jaar: " if nl else "  the year's releases: ")
+        + ", ".join(f"{x['id']} ({x['rho']:.4g})" for x in y["releases"]),
+    ]
+    for c in y["budget_changes"]:
+        old = "-" if c["old_rho"] is None else f"{c['old_rho']:g}"
+        why = f": {c['reason']}" if c["reason"] else ""
+        lines.append(
+            f"  budget {old} -> {c['new_rho']:g} ({c['changed_at']}, {c['changed_by']}){why}"
+        )
+    lines.append("  tabellen:" if nl else "  tables:")
+    lines += [
+        f"    {t['name']}: rho = {t['rho']:.4g}, L2-gevoeligheid {t['sensitivity_l2']:.3g}, "
+        f"ruisschaal {t['noise_scale']:.3g}"
+        if nl
+        else f"    {t['name']}: rho = {t['rho']:.4g}, L2 sensitivity {t['sensitivity_l2']:.3g}, "
+        f"noise scale {t['noise_scale']:.3g}"
+        for t in cert["tables"]
+    ]
+    lines.append("  niet gedekt:" if nl else "  not covered:")
+    lines += [f"    - {n['nl' if nl else 'en']}" for n in cert["not_covered"]]
+    code = ", ".join(f"{k} {v}" for k, v in cert["code"].items())
+    lines.append("  code: " + code)
+    lines.append(
+        ("  volgt journaalregel " if nl else "  follows journal line ") + cert["journal_prev"]
+    )
+    return lines
+
+
 def register(commands: Commands) -> None:
     """The ``release`` commands and their arguments."""
     t = commands.t
@@ -142,3 +211,8 @@ def register(commands: Commands) -> None:
             ),
         )
     group.add("list", cmd_release_list)
+    cert = group.add("certificate", cmd_release_certificate)
+    cert.add_argument(
+        "id", help=t("een publicatie-id, bijvoorbeeld 2026-r1", "a release id, e.g. 2026-r1")
+    )
+    cert.add_argument("--json", action="store_true", help=t("als JSON", "as JSON"))

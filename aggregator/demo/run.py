@@ -277,6 +277,6 @@ def _submit_quarter(
         with Client(url, statistician) as client:
             summary = client.completeness(period)["summary"]
         t.say(
-            "completeness: {submitted} submitted, {nil_return} nil returns, {missing} missing, "
+            "completeness: {reported} reported, {not_reported} not reported, "
             "{late} late of {expected}".format(**summary)
         )

@@ -38,11 +38,24 @@ PRIVACY_UNIT = (
     "has one value for every other dimension"
 )
 
+#: The privacy unit in Dutch, for Dutch readers.
+PRIVACY_UNIT_NL = (
+    "één incident (de zaak van één ambtenaar); het bereikt elke fase hoogstens één keer, ooit, "
+    "en heeft één waarde voor elk ander kenmerk"
+)
+
 #: The mechanism, as published with every release.
 MECHANISM = (
     f"discrete Gaussian noise on integer counts (OpenDP {version('opendp')} make_gaussian on i64 "
     "vectors) under zero-concentrated differential privacy (ρ-zCDP), composed over the "
     "release's tables"
+)
+
+#: The mechanism in Dutch, for Dutch readers.
+MECHANISM_NL = (
+    f"discrete Gaussische ruis op gehele aantallen (OpenDP {version('opendp')} make_gaussian op "
+    "i64-vectoren) onder nulgeconcentreerde differentiële privacy (ρ-zCDP), samengesteld over "
+    "de tabellen van de publicatie"
 )
 
 # Float rounding in the calibration can make OpenDP's map land a hair above the planned ρ; the

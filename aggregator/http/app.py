@@ -57,7 +57,9 @@ def create_app(
     service; the application itself knows nothing of the command line.
     """
     owns_store = store is None
-    the_store = store if store is not None else Store(settings.db_path)
+    the_store = (
+        store if store is not None else Store(settings.db_path, journal=settings.journal_path)
+    )
     context = Context(the_store, settings, clock)
 
     @asynccontextmanager

@@ -174,100 +174,87 @@ class ReceiptWithData(Receipt):
     data: list[Row]
 
 
-class SubmissionMetadata(_Closed):
-    """A statistician's view of a version: no total, no row count, no rows.
-
-    Not the total, not the row count (a bound on the counts), and not the SHA-256: the canonical
-    text has so little entropy that a small submission can be found from its hash.
-    """
-
-    id: str
-    municipality: str
-    period: str
-    version: int = Field(ge=1)
-    nil_return: bool
-    taxonomy_version: str
-    received_at: str
-    late: bool
-
-    @classmethod
-    def of(cls, r: SubmissionRecord) -> SubmissionMetadata:
-        """The metadata of a stored version."""
-        return cls(
-            id=r.id,
-            municipality=r.municipality,
-            period=r.period,
-            version=r.version,
-            nil_return=r.nil_return,
-            taxonomy_version=r.taxonomy_version,
-            received_at=iso(r.received_at) or "",
-            late=r.late,
-        )
-
-
 class SubmissionList(_Closed):
-    """Receipts (a municipality's own) or metadata (a statistician's)."""
+    """A municipality's own versions (receipts)."""
 
-    submissions: list[Receipt] | list[SubmissionMetadata]
+    submissions: list[Receipt]
 
 
 # -- completeness -----------------------------------------------------------------------------
 
 
 class MunicipalityCompleteness(_Closed):
-    """One municipality's reporting for the period."""
+    """One municipality's reporting for the period: reported or not, on time or late."""
 
     code: str
     name: str
     province: str
-    status: Literal["submitted", "nil_return", "missing"]
+    status: Literal["reported", "not_reported"]
+    late: bool | None = Field(
+        description="Reported after the deadline, or not reported once it passed; null before"
+    )
+
+
+class OwnCompleteness(MunicipalityCompleteness):
+    """The calling municipality's own line, with its versions."""
+
     versions: int = Field(ge=0)
     first_received_at: str | None
     last_received_at: str | None
-    on_time: bool | None
 
 
 class CompletenessSummary(_Closed):
-    """The period's counts."""
+    """The period's national counts."""
 
     expected: int
-    submitted: int
-    nil_return: int
-    missing: int
+    reported: int = Field(description="Counts or a nil return alike")
+    not_reported: int
     late: int
 
 
 class Completeness(_Closed):
-    """A period's completeness."""
+    """A period's completeness, as the caller's role may see it."""
 
     period: str
     deadline: str
     locked: Lock | None
+    view: Literal["per_municipality", "national", "own"]
     summary: CompletenessSummary
-    municipalities: list[MunicipalityCompleteness]
+    municipalities: list[MunicipalityCompleteness] = Field(
+        description="Every municipality (statistician only; empty for other roles)"
+    )
+    own: OwnCompleteness | None = Field(description="The calling municipality's own line")
 
     @classmethod
     def of(cls, c: PeriodCompleteness) -> Completeness:
         """The answer for a period's completeness."""
-        entries = [
+        lines = [
             MunicipalityCompleteness(
                 code=s.municipality.code,
                 name=s.municipality.name,
                 province=s.municipality.province_code,
-                status=s.status,  # type: ignore[arg-type]
-                versions=s.row.versions if s.row else 0,
-                first_received_at=iso(s.row.first_received_at) if s.row else None,
-                last_received_at=iso(s.row.last_received_at) if s.row else None,
-                on_time=s.on_time,
+                status="reported" if s.reported else "not_reported",
+                late=s.late,
             )
             for s in c.statuses
         ]
+        own = None
+        if c.view == "own" and c.statuses:
+            s = c.statuses[0]
+            own = OwnCompleteness(
+                **lines[0].model_dump(),
+                versions=s.row.versions if s.row else 0,
+                first_received_at=iso(s.row.first_received_at) if s.row else None,
+                last_received_at=iso(s.row.last_received_at) if s.row else None,
+            )
         return cls(
             period=str(c.period),
             deadline=c.deadline.isoformat(),
             locked=Lock.of(c.lock) if c.lock else None,
-            summary=CompletenessSummary(**c.summary()),
-            municipalities=entries,
+            view=c.view,  # type: ignore[arg-type]
+            summary=CompletenessSummary(**c.summary),
+            municipalities=lines if c.view == "per_municipality" else [],
+            own=own,
         )
 
 
@@ -303,8 +290,18 @@ class LedgerLine(_Closed):
     created_at: str
 
 
+class BudgetChangeOut(_Closed):
+    """One change of a year's total: by whom, when, from what to what, and why."""
+
+    changed_at: str
+    changed_by: str
+    old_rho: float | None
+    new_rho: float
+    reason: str
+
+
 class BudgetOut(_Closed):
-    """A year's budget in ρ (zCDP) and as (ε, δ)."""
+    """A year's budget in ρ (zCDP) and as (ε, δ), with its ledger and its changes."""
 
     year: int
     total_rho: float | None
@@ -315,7 +312,9 @@ class BudgetOut(_Closed):
     spent_epsilon: float | None
     set_at: str | None
     set_by: str | None
+    ceiling_rho: float = Field(description="No year's total can exceed this (the deployment's)")
     ledger: list[LedgerLine]
+    changes: list[BudgetChangeOut]
 
     @classmethod
     def of(cls, view: BudgetView) -> BudgetOut:
@@ -331,9 +330,20 @@ class BudgetOut(_Closed):
             spent_epsilon=view.spent_epsilon,
             set_at=iso(b.set_at),
             set_by=b.set_by,
+            ceiling_rho=view.ceiling_rho,
             ledger=[
                 LedgerLine(release_id=e.release_id, rho=e.rho, created_at=iso(e.created_at) or "")
                 for e in b.ledger
+            ],
+            changes=[
+                BudgetChangeOut(
+                    changed_at=iso(c.changed_at) or "",
+                    changed_by=c.changed_by,
+                    old_rho=c.old_rho,
+                    new_rho=c.new_rho,
+                    reason=c.reason,
+                )
+                for c in b.changes
             ],
         )
 
@@ -449,13 +459,84 @@ class TableMeta(_Closed):
 
 
 class QuarterCoverage(_Closed):
-    """One quarter's coverage, as the release recorded it."""
+    """One quarter's coverage, as the release recorded it (never who had incidents)."""
 
     expected: int
-    submitted: int
-    nil_return: int
-    missing: int
-    missing_municipalities: list[str]
+    reported: int = Field(description="Counts or a nil return alike")
+    not_reported: int
+    ended: bool
+    not_reported_municipalities: list[str] | None = Field(
+        description="Who did not report; null for a quarter that had not ended"
+    )
+
+
+class CertificateTable(_Closed):
+    """One table's part of the guarantee."""
+
+    name: str
+    sensitivity_l2: float
+    rho: float
+    noise_scale: float
+
+
+class CertificateRelease(_Closed):
+    """The release's own guarantee."""
+
+    rho: float
+    epsilon: float
+    delta: float
+
+
+class CertificateListed(_Closed):
+    """One release of the year, as a certificate lists it."""
+
+    id: str
+    rho: float
+    created_at: str | None
+
+
+class CertificateYear(_Closed):
+    """The year's guarantee after this release: every release of it, every budget change."""
+
+    year: int
+    total_rho: float | None
+    ceiling_rho: float
+    cumulative_rho: float
+    cumulative_epsilon: float | None
+    delta: float
+    releases: list[CertificateListed]
+    budget_changes: list[BudgetChangeOut]
+
+
+class NotCovered(_Closed):
+    """Something the guarantee does not cover, in both languages."""
+
+    code: str
+    nl: str
+    en: str
+
+
+class Texts(_Closed):
+    """A text in Dutch and English."""
+
+    nl: str
+    en: str
+
+
+class Certificate(_Closed):
+    """A release's privacy certificate: made with the release, never changed."""
+
+    release_id: str
+    created_at: str | None
+    privacy_unit: Texts
+    neighbouring_relation: Texts
+    mechanism: Texts
+    tables: list[CertificateTable]
+    release: CertificateRelease
+    year: CertificateYear
+    not_covered: list[NotCovered]
+    code: dict[str, str]
+    journal_prev: str
 
 
 class ReleaseMeta(_Closed):
@@ -479,6 +560,7 @@ class ReleaseMeta(_Closed):
     tables: list[TableMeta]
     coverage: dict[str, QuarterCoverage]
     widened_intervals: int
+    certificate: Certificate
 
 
 class ReleaseList(_Closed):

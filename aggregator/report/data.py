@@ -58,22 +58,18 @@ class NonReporter:
 
 @dataclass(frozen=True)
 class QuarterCoverage:
-    """One quarter's response: ``submitted`` counts every municipality that reported,
-    nil returns included; ``expected == submitted + missing``. ``not_reported`` is ``None``
-    when the release does not say which municipalities the ``missing`` ones are."""
+    """One quarter's response as the release recorded it: ``reported`` counts counts and nil
+    returns alike (never who had incidents); ``expected == reported + missing``.
+    ``not_reported`` is ``None`` for a quarter that had not ended when the release was made
+    (nobody is missing from a quarter still running)."""
 
     period: str
     quarter: int
     expected: int
-    submitted: int
-    nil_return: int
+    reported: int
     missing: int
+    ended: bool = True
     not_reported: tuple[NonReporter, ...] | None = ()
-
-    @property
-    def with_incidents(self) -> int:
-        """Municipalities that reported at least one incident."""
-        return self.submitted - self.nil_return
 
 
 @dataclass
@@ -119,7 +115,7 @@ class ReportData:
 
     @property
     def unlisted_quarters(self) -> list[int]:
-        """The quarters for which the release does not say which municipalities are missing."""
+        """The quarters that had not ended when the release was made (nobody listed missing)."""
         return [c.quarter for c in self.coverage if c.not_reported is None]
 
     @property
@@ -208,68 +204,33 @@ def load_tables(store: ReleaseStore, release: Mapping[str, Any]) -> dict[str, pd
     return out
 
 
-def coverage_counts(release: Mapping[str, Any]) -> dict[int, dict[str, int]]:
-    """The release's coverage per quarter number, with ``submitted`` including nil returns.
-
-    A release records, per period, ``submitted`` (with incidents), ``nil_return`` and
-    ``missing`` (:func:`aggregator.services.releases.coverage`); the report counts every
-    municipality that reported, nil return or not.
-
-    >>> coverage_counts({"coverage": {"2025-Q1": {"expected": 342, "submitted": 40,
-    ...                                          "nil_return": 300, "missing": 2}}})
-    {1: {'expected': 342, 'submitted': 340, 'nil_return': 300, 'missing': 2}}
-    """
-    out: dict[int, dict[str, int]] = {}
-    for period, r in release.get("coverage", {}).items():
-        out[Period.parse(period).quarter] = {
-            "expected": int(r["expected"]),
-            "submitted": int(r["submitted"]) + int(r["nil_return"]),
-            "nil_return": int(r["nil_return"]),
-            "missing": int(r["missing"]),
-        }
-    return dict(sorted(out.items()))
-
-
 def load_coverage(
-    store: ReleaseStore, release: Mapping[str, Any], register: Register | None = None
+    release: Mapping[str, Any], register: Register | None = None
 ) -> list[QuarterCoverage]:
     """Per quarter of the release: its published counts and the municipalities it recorded as
-    missing (for a release made before it recorded them: see :func:`missing_as_of`)."""
+    not reporting (none for a quarter that had not ended)."""
     register = register or load_register()
-    year = int(release["year"])
-    municipalities = {m.code: m for m in register.valid_in(year)}
-    counts = coverage_counts(release)
+    municipalities = {m.code: m for m in register.valid_in(int(release["year"]))}
     out = []
-    for period, published in sorted(release.get("coverage", {}).items()):
-        q = Period.parse(period).quarter
-        codes = published.get("missing_municipalities")
-        if codes is None:
-            codes = missing_as_of(store, release, period, list(municipalities))
-        missing: tuple[NonReporter, ...] | None = None
-        if codes is not None:
-            missing = tuple(_non_reporter(str(c), municipalities) for c in codes)
-        out.append(QuarterCoverage(period, q, not_reported=missing, **counts[q]))
+    for period, c in sorted(release.get("coverage", {}).items()):
+        codes = c.get("not_reported_municipalities")
+        missing = (
+            None
+            if codes is None
+            else tuple(_non_reporter(str(code), municipalities) for code in codes)
+        )
+        out.append(
+            QuarterCoverage(
+                period=period,
+                quarter=Period.parse(period).quarter,
+                expected=int(c["expected"]),
+                reported=int(c["reported"]),
+                missing=int(c["not_reported"]),
+                ended=bool(c.get("ended", True)),
+                not_reported=missing,
+            )
+        )
     return out
-
-
-def missing_as_of(
-    store: ReleaseStore, release: Mapping[str, Any], period: str, expected: list[str]
-) -> list[str] | None:
-    """Who had not submitted for ``period`` when an older release (one that did not record
-    the list) was created, from the submissions received by then; ``None`` when that does not
-    give the release's own count (a submission stored just as the release was made).
-
-    The release counted what the store held at its making; ``created_at`` is kept to the
-    second, so everything received within that second is taken as held.
-    """
-    created = parse_moment(release["created_at"]) + dt.timedelta(seconds=1)
-    received = {
-        s.municipality
-        for s in store.list_submissions(period=period)
-        if _naive_utc(s.received_at) < created
-    }
-    codes = [code for code in expected if code not in received]
-    return codes if len(codes) == int(release["coverage"][period]["missing"]) else None
 
 
 def _non_reporter(code: str, municipalities: Mapping[str, Municipality]) -> NonReporter:
@@ -277,12 +238,6 @@ def _non_reporter(code: str, municipalities: Mapping[str, Municipality]) -> NonR
     if m is None:  # not in this register's year: show the code the release recorded
         return NonReporter(code, code, "")
     return NonReporter(m.code, m.name, m.province_name)
-
-
-def _naive_utc(moment: dt.datetime) -> dt.datetime:
-    if moment.tzinfo is not None:
-        return moment.astimezone(dt.UTC).replace(tzinfo=None)
-    return moment
 
 
 def load_history(
@@ -305,5 +260,5 @@ def load_report_data(store: ReleaseStore, year: int, release_id: str | None = No
         release=release,
         tables=load_tables(store, release),
         history=load_history(store, year),
-        coverage=load_coverage(store, release),
+        coverage=load_coverage(release),
     )

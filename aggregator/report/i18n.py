@@ -51,7 +51,11 @@ TEXT: dict[str, dict[str, str]] = {
             "Alle cijfers in dit rapport komen uit deze publicatie. Ze zijn beschermd met "
             "differentiële privacy en hebben daardoor een foutmarge."
         ),
-        "cover_privacy": "Privacybudget",
+        "cover_privacy_year": (
+            "Privacybudget van {year} tot en met deze publicatie: ρ = {rho} · ε = {epsilon} · "
+            "δ = {delta}"
+        ),
+        "cover_privacy_release": "waarvan deze publicatie: ρ = {rho} · ε = {epsilon}",
         "provisional_note": (
             "Dit zijn voorlopige cijfers uit een kwartaalpublicatie. De jaarpublicatie kan er "
             "enigszins van afwijken."
@@ -109,15 +113,13 @@ TEXT: dict[str, dict[str, str]] = {
         "coverage_period": "Kwartaal",
         "coverage_expected": "Gemeenten",
         "coverage_submitted": "Aangeleverd",
-        "coverage_with_incidents": "met incidenten",
-        "coverage_nil": "nulmelding",
+        "coverage_running": "liep nog",
         "coverage_missing": "Niet aangeleverd",
         "coverage_missing_list": "Gemeenten die niet (volledig) aanleverden",
         "coverage_missing_none": "Alle gemeenten leverden elk kwartaal aan.",
         "coverage_missing_unlisted": (
-            "Deze publicatie legde niet vast welke gemeenten in {quarters} niet aanleverden, en "
-            "uit de ontvangen bestanden is dat niet meer met zekerheid af te leiden. De aantallen "
-            "in de tabel hierboven zijn die van de publicatie."
+            "{quarters} was nog niet afgelopen toen deze publicatie werd gemaakt: voor een "
+            "kwartaal dat nog loopt staat niemand als ontbrekend vermeld."
         ),
         "coverage_none": "De publicatie vermeldt geen respons van gemeenten.",
         "code": "Code",
@@ -136,7 +138,21 @@ TEXT: dict[str, dict[str, str]] = {
         "annex_package": "Versie van lekstat",
         "annex_unit": "Privacy-eenheid",
         "annex_mechanism": "Mechanisme",
-        "annex_recorded": "zoals vastgelegd in de publicatie (Engelstalig)",
+        "annex_neighbours": "Buren",
+        "annex_code": "Versies van de code",
+        "annex_journal": "Volgt journaalregel",
+        "annex_year_title": "De privacygarantie van {year}",
+        "annex_year_text": (
+            "Alle publicaties over {year} tot en met deze samen: ρ = {rho} van het budget ρ = "
+            "{total} (plafond van deze installatie: ρ = {ceiling}), dat is ε = {epsilon} bij "
+            "δ = {delta}."
+        ),
+        "annex_budget_changes": "Wijzigingen van het budget van het jaar",
+        "annex_changed_at": "Gewijzigd op",
+        "annex_old": "Van ρ",
+        "annex_new": "Naar ρ",
+        "annex_reason": "Reden",
+        "annex_not_covered": "Wat de garantie niet dekt",
         "annex_tables": "Tabellen van de publicatie",
         "annex_table_name": "Tabel",
         "annex_cells": "Cellen",
@@ -161,7 +177,11 @@ TEXT: dict[str, dict[str, str]] = {
             "Every figure in this report comes from this release. The figures are protected "
             "with differential privacy and therefore have a margin of error."
         ),
-        "cover_privacy": "Privacy budget",
+        "cover_privacy_year": (
+            "Privacy budget of {year} up to and including this release: ρ = {rho} · "
+            "ε = {epsilon} · δ = {delta}"
+        ),
+        "cover_privacy_release": "of which this release: ρ = {rho} · ε = {epsilon}",
         "provisional_note": (
             "These are provisional figures from a quarterly release. The annual release may "
             "differ from them slightly."
@@ -219,15 +239,13 @@ TEXT: dict[str, dict[str, str]] = {
         "coverage_period": "Quarter",
         "coverage_expected": "Municipalities",
         "coverage_submitted": "Reported",
-        "coverage_with_incidents": "with incidents",
-        "coverage_nil": "nil return",
+        "coverage_running": "still running",
         "coverage_missing": "Not reported",
         "coverage_missing_list": "Municipalities that did not (fully) report",
         "coverage_missing_none": "Every municipality reported in every quarter.",
         "coverage_missing_unlisted": (
-            "This release did not record which municipalities did not report in {quarters}, and "
-            "the files received can no longer tell with certainty. The counts in the table above "
-            "are the release's."
+            "{quarters} had not ended when this release was made: nobody is listed as missing "
+            "for a quarter that is still running."
         ),
         "coverage_none": "The release records no response of municipalities.",
         "code": "Code",
@@ -246,7 +264,21 @@ TEXT: dict[str, dict[str, str]] = {
         "annex_package": "lekstat version",
         "annex_unit": "Privacy unit",
         "annex_mechanism": "Mechanism",
-        "annex_recorded": "as recorded in the release",
+        "annex_neighbours": "Neighbours",
+        "annex_code": "Code versions",
+        "annex_journal": "Follows journal line",
+        "annex_year_title": "The privacy guarantee of {year}",
+        "annex_year_text": (
+            "All releases of {year} up to and including this one together: ρ = {rho} of the "
+            "budget ρ = {total} (this deployment's ceiling: ρ = {ceiling}), that is ε = "
+            "{epsilon} at δ = {delta}."
+        ),
+        "annex_budget_changes": "Changes of the year's budget",
+        "annex_changed_at": "Changed on",
+        "annex_old": "From ρ",
+        "annex_new": "To ρ",
+        "annex_reason": "Reason",
+        "annex_not_covered": "What the guarantee does not cover",
         "annex_tables": "Tables of the release",
         "annex_table_name": "Table",
         "annex_cells": "Cells",

@@ -82,6 +82,7 @@ def _context(data: ReportData, lang: Lang) -> dict[str, Any]:
     else:
         subtitle = fmt.t("subtitle_year", year=data.year)
     stages = taxonomy.stages
+    year_guarantee = release["certificate"]["year"]
     return {
         "lang": lang,
         "t": fmt.t,
@@ -99,6 +100,11 @@ def _context(data: ReportData, lang: Lang) -> dict[str, Any]:
         "created_iso": created.strftime("%Y-%m-%dT%H:%M:%SZ"),
         "rho": fmt.decimal(float(release["rho"]), 3),
         "epsilon": fmt.decimal(float(release["epsilon"]), 3),
+        "certificate": release["certificate"],
+        "year_total": fmt.decimal(float(year_guarantee["total_rho"] or 0), 3),
+        "year_ceiling": fmt.decimal(float(year_guarantee["ceiling_rho"]), 3),
+        "year_rho": fmt.decimal(float(year_guarantee["cumulative_rho"]), 3),
+        "year_epsilon": fmt.decimal(float(year_guarantee["cumulative_epsilon"]), 3),
         "delta": power_of_ten(float(release["delta"]), fmt),
         "stage_count": len(stages),
         "sqrt_stages": fmt.decimal(math.sqrt(len(stages)), 3),

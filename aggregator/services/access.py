@@ -16,12 +16,14 @@ from schemas.roles import role_name
 #: Operation → the roles that may run it.
 PERMISSIONS: dict[str, frozenset[str]] = {
     "submit": frozenset({"municipality"}),
-    "read_submissions": frozenset({"municipality", "statistician"}),
-    "read_completeness": frozenset({"analyst", "statistician", OPERATOR_ROLE}),
+    "read_submissions": frozenset({"municipality"}),
+    "read_completeness": frozenset({"municipality", "analyst", "statistician", OPERATOR_ROLE}),
     "read_locks": frozenset({"analyst", "statistician", OPERATOR_ROLE}),
     "lock_period": frozenset({"statistician", OPERATOR_ROLE}),
-    "read_budget": frozenset({"statistician", OPERATOR_ROLE}),
-    "set_budget": frozenset({"statistician", OPERATOR_ROLE}),
+    # The role that spends a budget (the statistician) cannot set or raise it.
+    "read_budget": frozenset({"statistician", "admin", OPERATOR_ROLE}),
+    "set_budget": frozenset({"admin", OPERATOR_ROLE}),
+    "raise_budget": frozenset({"admin", OPERATOR_ROLE}),
     "preview_release": frozenset({"statistician", OPERATOR_ROLE}),
     "create_release": frozenset({"statistician", OPERATOR_ROLE}),
     "read_releases": frozenset({"analyst", "statistician", OPERATOR_ROLE}),

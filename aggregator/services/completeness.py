@@ -1,7 +1,13 @@
 """Completeness: which municipalities reported for a quarter, on time or late.
 
 One computation, used by the completeness answers of every edge and by the coverage a release
-records.
+records. "Reported" means a version arrived, counts and nil returns alike: whether a
+municipality had incidents is seen by that municipality alone (its receipts), never in a
+completeness answer or a release. What each role sees:
+
+- the statistician (and the operator): per municipality reported / not reported, on time or late;
+- an analyst: the national counts only;
+- a municipality: the national counts and its own line, with its versions and their times.
 """
 
 from __future__ import annotations
@@ -30,37 +36,31 @@ class MunicipalityStatus:
     overdue: bool = False
 
     @property
-    def status(self) -> str:
-        """``submitted``, ``nil_return`` or ``missing``."""
-        if self.row is None:
-            return "missing"
-        return "nil_return" if self.row.nil_return else "submitted"
+    def reported(self) -> bool:
+        """Whether a version (counts or a nil return) arrived."""
+        return self.row is not None
 
     @property
-    def on_time(self) -> bool | None:
-        """Whether the first version came by the deadline (None: missing, deadline not passed)."""
+    def late(self) -> bool | None:
+        """Reported after the deadline, or not reported once it passed (None: not yet due)."""
         if self.row is None:
-            return False if self.overdue else None
-        return not self.row.first_late
+            return True if self.overdue else None
+        return self.row.first_late
 
 
 @dataclass(frozen=True)
 class PeriodCompleteness:
-    """A quarter's reporting: every expected municipality, the deadline and the lock."""
+    """A quarter's reporting as one caller may see it."""
 
     period: Period
     deadline: dt.date
     overdue: bool
     lock: PeriodLock | None
+    summary: dict[str, int]
+    #: ``per_municipality`` (statistician), ``national`` (analyst) or ``own`` (a municipality).
+    view: str
+    #: The lines the caller may see: all (statistician), none (analyst), its own (municipality).
     statuses: tuple[MunicipalityStatus, ...]
-
-    def summary(self) -> dict[str, int]:
-        """The counts: expected, submitted, nil returns, missing, and late (who reported late)."""
-        counts = {"expected": len(self.statuses), "submitted": 0, "nil_return": 0, "missing": 0}
-        for s in self.statuses:
-            counts[s.status] += 1
-        counts["late"] = sum(1 for s in self.statuses if s.row is not None and s.row.first_late)
-        return counts
 
 
 def reports(store: Store, period: Period, overdue: bool = False) -> list[MunicipalityStatus]:
@@ -72,49 +72,60 @@ def reports(store: Store, period: Period, overdue: bool = False) -> list[Municip
     ]
 
 
+def summary(statuses: Sequence[MunicipalityStatus]) -> dict[str, int]:
+    """The national counts: expected, reported, not reported, late (reported late or overdue)."""
+    reported = sum(1 for s in statuses if s.reported)
+    return {
+        "expected": len(statuses),
+        "reported": reported,
+        "not_reported": len(statuses) - reported,
+        "late": sum(1 for s in statuses if s.late),
+    }
+
+
 def of_period(ctx: Context, actor: Principal, period_text: str | None) -> PeriodCompleteness:
     """The completeness of a quarter as the caller may see it."""
     authorize(actor, "read_completeness")
     period = periods.parse_period(period_text)
     deadline = periods.deadline_of(ctx, period)
     overdue = ctx.today() > deadline
+    every = reports(ctx.store, period, overdue)
+    if actor.role == "municipality":
+        view, shown = "own", tuple(s for s in every if s.municipality.code == actor.municipality)
+    elif actor.role == "analyst":
+        view, shown = "national", ()
+    else:
+        view, shown = "per_municipality", tuple(every)
     return PeriodCompleteness(
         period=period,
         deadline=deadline,
         overdue=overdue,
         lock=ctx.store.get_lock(str(period)),
-        statuses=tuple(reports(ctx.store, period, overdue)),
+        summary=summary(every),
+        view=view,
+        statuses=shown,
     )
 
 
-def period_coverage(reported: Sequence[tuple[str, bool | None]]) -> dict[str, Any]:
-    """One quarter's coverage from (code, nil return, or None when nothing came) per expected
-    municipality: the counts, and the codes of the missing ones so that a report's list of
-    municipalities that did not report always agrees with the count (neither is private).
+def coverage(store: Store, quarters: Sequence[Period], today: dt.date) -> dict[str, dict[str, Any]]:
+    """What a release records per quarter: expected, reported, not reported, and which.
 
-    >>> period_coverage([("GM0001", False), ("GM0002", True), ("GM0003", None)])
-    {'expected': 3, 'submitted': 1, 'nil_return': 1, 'missing': 1,
-     'missing_municipalities': ['GM0003']}
+    The municipalities that did not report are listed only for a quarter that has ended: a
+    quarter still running has nobody missing yet (``not_reported_municipalities`` is None).
+    Nothing here depends on whether a municipality had incidents.
     """
-    missing = sorted(code for code, nil in reported if nil is None)
-    nil = sum(1 for _, n in reported if n is True)
-    return {
-        "expected": len(reported),
-        "submitted": len(reported) - len(missing) - nil,
-        "nil_return": nil,
-        "missing": len(missing),
-        "missing_municipalities": missing,
-    }
-
-
-def coverage(store: Store, quarters: Sequence[Period]) -> dict[str, dict[str, Any]]:
-    """Per quarter: municipalities expected, submitted, nil returns, missing and which."""
-    return {
-        str(period): period_coverage(
-            [
-                (s.municipality.code, None if s.row is None else s.row.nil_return)
-                for s in reports(store, period)
-            ]
-        )
-        for period in quarters
-    }
+    out = {}
+    for period in quarters:
+        statuses = reports(store, period)
+        ended = period.is_complete(today)
+        counts = summary(statuses)
+        out[str(period)] = {
+            "expected": counts["expected"],
+            "reported": counts["reported"],
+            "not_reported": counts["not_reported"],
+            "ended": ended,
+            "not_reported_municipalities": (
+                sorted(s.municipality.code for s in statuses if not s.reported) if ended else None
+            ),
+        }
+    return out

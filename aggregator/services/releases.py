@@ -18,7 +18,7 @@ from aggregator import package_version
 from aggregator.clock import iso
 from aggregator.dp import engine
 from aggregator.dp.privacy import PrivacyError
-from aggregator.services import budget, completeness
+from aggregator.services import budget, certificates, completeness
 from aggregator.services.access import authorize
 from aggregator.services.audit import Note
 from aggregator.services.auth import Principal
@@ -71,8 +71,24 @@ def check_request(request: ReleaseRequest, today: dt.date) -> None:
         for table in request.plan:
             check_table(table)
         check_plan_size(request.plan, year=request.year, quarter=request.quarter)
-    except PlanError as exc:
+        shares = engine.allocate(
+            request.plan, request.rho, year=request.year, quarter=request.quarter
+        )
+    except (PlanError, PrivacyError) as exc:
         raise invalid_plan(exc) from None
+    too_precise = {name: r for name, r in shares.items() if r > budget.MAX_TABLE_RHO}
+    if too_precise:
+        names = ", ".join(f"{n} (rho = {r:.3g})" for n, r in too_precise.items())
+        raise invalid(
+            "table_too_precise",
+            f"deze publicatie zou {names} meten met meer dan rho = {budget.MAX_TABLE_RHO:g} per "
+            "tabel: zo'n tabel is bijna exact. Vraag minder rho, of verdeel het over meer "
+            "tabellen of publicaties",
+            f"this release would measure {names} with more than rho = {budget.MAX_TABLE_RHO:g} "
+            "per table: such a table is nearly exact. Ask for less rho, or spread it over more "
+            "tables or releases",
+            [{"table": n, "rho": r} for n, r in too_precise.items()],
+        )
 
 
 def preview(ctx: Context, actor: Principal, request: ReleaseRequest) -> list[engine.TablePreview]:
@@ -136,7 +152,7 @@ def create(
             )
         with store.snapshot():  # the rows measured and the coverage published agree
             rows = store.latest_rows([str(p) for p in quarters])
-            covered = completeness.coverage(store, quarters)
+            covered = completeness.coverage(store, quarters, ctx.today())
             locks = {lock.period for lock in store.list_locks()}
         try:
             exact = engine.exact_tables(
@@ -162,8 +178,21 @@ def create(
             coverage=covered,
             provisional=not all(str(p) in locks for p in quarters),
         )
+        release_id = store.next_release_id(request.year, request.quarter)
+        metadata["certificate"] = certificates.build(
+            release_id=release_id,
+            created_at=now,
+            rho=result.rho,
+            epsilon_=result.epsilon,
+            delta=result.delta,
+            tables=metadata["tables"],
+            budget_before=year_budget,
+            ceiling_rho=ctx.settings.max_year_rho,
+            journal_prev=store.journal.head,
+        )
         try:
-            release_id = store.add_release(
+            store.add_release(
+                release_id=release_id,
                 year=request.year,
                 quarter=request.quarter,
                 rho=result.rho,
@@ -191,6 +220,11 @@ def get(ctx: Context, actor: Principal, release_id: str) -> dict[str, Any]:
     if release is None:
         raise not_found("no_such_release", "geen publicatie met dit id", "no release with this id")
     return release
+
+
+def certificate(ctx: Context, actor: Principal, release_id: str) -> dict[str, Any]:
+    """A release's privacy certificate, as it was made with the release."""
+    return dict(get(ctx, actor, release_id)["certificate"])
 
 
 def table(

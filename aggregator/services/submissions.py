@@ -152,21 +152,18 @@ def accept(
 def versions(
     ctx: Context, actor: Principal, period_text: str | None = None
 ) -> list[SubmissionRecord]:
-    """The versions the caller may see: a municipality its own; a statistician every one."""
+    """The calling municipality's own versions (nobody else sees versions: their number and
+    times could tell when a municipality had an incident)."""
     authorize(actor, "read_submissions")
     period = str(periods.parse_period(period_text)) if period_text is not None else None
-    if actor.role == "municipality":
-        return ctx.store.list_submissions(municipality=actor.municipality, period=period)
-    return ctx.store.list_submissions(period=period)
+    return ctx.store.list_submissions(municipality=actor.municipality, period=period)
 
 
 def version(ctx: Context, actor: Principal, submission_id: str) -> SubmissionRecord:
-    """One version the caller may see (another municipality's is "not found")."""
+    """One of the calling municipality's versions (another municipality's is "not found")."""
     authorize(actor, "read_submissions")
     record = ctx.store.get_submission(submission_id)
-    if record is None or (
-        actor.role == "municipality" and record.municipality != actor.municipality
-    ):
+    if record is None or record.municipality != actor.municipality:
         raise not_found("not_found", "geen aanlevering met dit id", "no submission with this id")
     return record
 
@@ -176,8 +173,6 @@ def rows(
 ) -> tuple[SubmissionRecord, pd.DataFrame]:
     """A version with its rows, for the municipality that submitted it (nobody else)."""
     record = version(ctx, actor, submission_id)
-    if actor.role != "municipality":
-        raise not_found("not_found", "geen aanlevering met dit id", "no submission with this id")
     frame = ctx.store.submission_rows(record.id)
     frame["count"] = frame["count"].astype(int)
     return record, frame

@@ -1,20 +1,24 @@
 """The store: the only package that imports duckdb, and the only place raw counts live.
 
 ``schema`` holds the migrations, ``records`` the plain records read and written, ``errors`` what
-the store refuses, ``store`` the :class:`Store` itself and ``backup`` the backup format.
+the store refuses, ``store`` the :class:`Store` itself, ``journal`` the append-only journal of
+what was published and ``backup`` the backup format.
 """
 
 from aggregator.store.errors import (
     AlreadyLockedError,
     BudgetError,
+    BudgetRaiseError,
     DatabaseLocked,
     IdempotencyConflictError,
     PeriodLockedError,
     StoreError,
 )
+from aggregator.store.journal import JournalError
 from aggregator.store.records import (
     AuditEntry,
     Budget,
+    BudgetChange,
     CompletenessRow,
     LedgerEntry,
     PeriodLock,
@@ -23,7 +27,7 @@ from aggregator.store.records import (
     TokenRecord,
 )
 from aggregator.store.schema import ROW_COLUMNS, SCHEMA_VERSION
-from aggregator.store.store import Store
+from aggregator.store.store import Store, journal_path_of
 
 __all__ = [
     "ROW_COLUMNS",
@@ -31,10 +35,13 @@ __all__ = [
     "AlreadyLockedError",
     "AuditEntry",
     "Budget",
+    "BudgetChange",
     "BudgetError",
+    "BudgetRaiseError",
     "CompletenessRow",
     "DatabaseLocked",
     "IdempotencyConflictError",
+    "JournalError",
     "LedgerEntry",
     "PeriodLock",
     "PeriodLockedError",
@@ -43,4 +50,5 @@ __all__ = [
     "StoreError",
     "SubmissionRecord",
     "TokenRecord",
+    "journal_path_of",
 ]

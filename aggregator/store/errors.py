@@ -42,6 +42,10 @@ class BudgetError(Exception):
         return max(0.0, (self.total or 0.0) - self.spent)
 
 
+class BudgetRaiseError(BudgetError):
+    """A raise of a year's total after releases spent from it, without a reason."""
+
+
 class AlreadyLockedError(Exception):
     """The period was locked before."""
 

@@ -71,13 +71,12 @@ class AuditEntry:
 
 @dataclass(frozen=True)
 class CompletenessRow:
-    """What a period's submissions of one municipality look like."""
+    """What a period's submissions of one municipality look like (never their content)."""
 
     municipality: str
     versions: int
     first_received_at: dt.datetime
     last_received_at: dt.datetime
-    nil_return: bool
     first_late: bool
 
 
@@ -92,14 +91,28 @@ class LedgerEntry:
 
 
 @dataclass(frozen=True)
+class BudgetChange:
+    """One change of a year's total: from what to what, by whom, when and why."""
+
+    seq: int
+    year: int
+    changed_at: dt.datetime
+    changed_by: str
+    old_rho: float | None
+    new_rho: float
+    reason: str
+
+
+@dataclass(frozen=True)
 class Budget:
-    """A data year's privacy budget (zCDP rho): total, spent by releases, and the ledger."""
+    """A data year's privacy budget (zCDP rho): total, spent by releases, ledger and changes."""
 
     year: int
     total_rho: float | None
     set_at: dt.datetime | None
     set_by: str | None
     ledger: tuple[LedgerEntry, ...]
+    changes: tuple[BudgetChange, ...] = ()
 
     @property
     def spent_rho(self) -> float:

@@ -95,6 +95,18 @@ MIGRATIONS: tuple[str, ...] = (
         expires_at TIMESTAMP NOT NULL
     );
     """,
+    # 3: every change of a year's budget, with who, when and why (the journal's line number).
+    """
+    CREATE TABLE budget_changes (
+        seq INTEGER PRIMARY KEY,
+        year INTEGER NOT NULL,
+        changed_at TIMESTAMP NOT NULL,
+        changed_by VARCHAR NOT NULL,
+        old_rho DOUBLE,
+        new_rho DOUBLE NOT NULL,
+        reason VARCHAR NOT NULL DEFAULT ''
+    );
+    """,
 )
 
 SCHEMA_VERSION = len(MIGRATIONS)

@@ -28,14 +28,17 @@ from aggregator.store import backup
 from aggregator.store.errors import (
     AlreadyLockedError,
     BudgetError,
+    BudgetRaiseError,
     DatabaseLocked,
     IdempotencyConflictError,
     PeriodLockedError,
     StoreError,
 )
+from aggregator.store.journal import Journal, JournalError, content_hash
 from aggregator.store.records import (
     AuditEntry,
     Budget,
+    BudgetChange,
     CompletenessRow,
     LedgerEntry,
     PeriodLock,
@@ -53,11 +56,24 @@ _SUBMISSION_COLUMNS = (
 _TOKEN_COLUMNS = "id, hash, role, municipality, label, created_at, revoked_at"  # noqa: S105
 
 
-class Store:
-    """The lekstat database."""
+def journal_path_of(db_path: Path) -> Path:
+    """Where a database's release journal lives unless ``LEKSTAT_JOURNAL`` says otherwise."""
+    return db_path.with_name(db_path.name + ".journal")
 
-    def __init__(self, path: Path | str, *, upto: int | None = None) -> None:
+
+class Store:
+    """The lekstat database, with its release journal beside it."""
+
+    def __init__(
+        self,
+        path: Path | str,
+        *,
+        upto: int | None = None,
+        journal: Path | None = None,
+        catch_up: bool = True,
+    ) -> None:
         self.path = Path(path)
+        self.journal_path = journal or journal_path_of(self.path)
         try:
             self._con = duckdb.connect(str(self.path))
         except duckdb.IOException as exc:
@@ -71,6 +87,15 @@ class Store:
         self.release_lock = threading.Lock()
         self._closed = False
         self.migrate(upto)
+        try:
+            self.journal = Journal(self.journal_path)
+        except JournalError as exc:
+            self._con.close()
+            self._closed = True
+            raise StoreError(f"the release journal cannot be trusted: {exc}") from None
+        #: Releases the store took over from the journal when it opened (a crash after the
+        #: journal line, or a restore): their ids.
+        self.caught_up: list[str] = self._catch_up() if catch_up else []
 
     # -- plumbing -------------------------------------------------------------------------
 
@@ -390,11 +415,14 @@ class Store:
         return frame
 
     def completeness(self, period: str) -> list[CompletenessRow]:
-        """Per municipality that submitted for ``period``: versions, times, latest nil status."""
+        """Per municipality that submitted for ``period``: versions, times, whether late.
+
+        Never whether it had incidents: completeness is shown to others than the municipality.
+        """
         rows = self._rows(
             """
             SELECT municipality, count(*), min(received_at), max(received_at),
-                   arg_max(nil_return OR total = 0, version), arg_min(late, version)
+                   arg_min(late, version)
             FROM submissions WHERE period = ?
             GROUP BY municipality ORDER BY municipality
             """,
@@ -451,35 +479,86 @@ class Store:
     # -- budgets and releases ---------------------------------------------------------------
 
     def get_budget(self, year: int) -> Budget:
-        """The budget of ``year`` with its ledger (total None when none was set)."""
+        """The budget of ``year`` with its ledger and changes (total None when none was set)."""
         row = self._rows("SELECT total_rho, set_at, set_by FROM budgets WHERE year = ?", [year])
         ledger = self._rows(
             "SELECT release_id, year, rho, created_at FROM ledger WHERE year = ? "
             "ORDER BY created_at, release_id",
             [year],
         )
+        changes = self._rows(
+            "SELECT seq, year, changed_at, changed_by, old_rho, new_rho, reason "
+            "FROM budget_changes WHERE year = ? ORDER BY seq",
+            [year],
+        )
         total, set_at, set_by = row[0] if row else (None, None, None)
-        return Budget(year, total, set_at, set_by, tuple(LedgerEntry(*e) for e in ledger))
+        return Budget(
+            year,
+            total,
+            set_at,
+            set_by,
+            tuple(LedgerEntry(*e) for e in ledger),
+            tuple(BudgetChange(*c) for c in changes),
+        )
 
     def list_budgets(self) -> list[Budget]:
         """Every year with a budget or spending."""
         years = self._rows("SELECT year FROM budgets UNION SELECT year FROM ledger ORDER BY year")
         return [self.get_budget(int(y)) for (y,) in years]
 
-    def set_budget(self, year: int, total_rho: float, at: dt.datetime, by: str) -> Budget:
-        """Set the year's total; refused (:class:`BudgetError`) below what is already spent."""
+    def set_budget(
+        self, year: int, total_rho: float, at: dt.datetime, by: str, reason: str = ""
+    ) -> tuple[Budget, float | None]:
+        """Set the year's total; return the budget and the total it had before.
+
+        In one transaction with the check: refused (:class:`BudgetError`) below what releases
+        already spent, and (:class:`BudgetRaiseError`) a raise after anything was spent that
+        gives no reason. Every change is journalled and kept with who, when and why.
+        """
         with self.transaction() as cur:
             spent = _spent(cur, year)
+            row = cur.execute("SELECT total_rho FROM budgets WHERE year = ?", [year]).fetchone()
+            old = float(row[0]) if row else None
             if total_rho < spent:
                 raise BudgetError(year, total_rho, spent, 0.0)
-            cur.execute(
-                "INSERT OR REPLACE INTO budgets VALUES (?, ?, ?, ?)", [year, total_rho, at, by]
-            )
-        return self.get_budget(year)
+            if spent > 0 and old is not None and total_rho > old and not reason.strip():
+                raise BudgetRaiseError(year, old, spent, total_rho)
+            body = {
+                "year": year,
+                "changed_at": _iso(at),
+                "changed_by": by,
+                "old_rho": old,
+                "new_rho": total_rho,
+                "reason": reason.strip(),
+            }
+            entry = self.journal.append("budget_change", body)
+            self._apply_budget_change(cur, entry.seq, body)
+        return self.get_budget(year), old
+
+    @staticmethod
+    def _apply_budget_change(
+        cur: duckdb.DuckDBPyConnection, seq: int, body: dict[str, Any]
+    ) -> None:
+        at = dt.datetime.fromisoformat(body["changed_at"])
+        cur.execute(
+            "INSERT OR REPLACE INTO budgets VALUES (?, ?, ?, ?)",
+            [body["year"], body["new_rho"], at, body["changed_by"]],
+        )
+        cur.execute(
+            "INSERT INTO budget_changes VALUES (?, ?, ?, ?, ?, ?, ?)",
+            [seq, body["year"], at, body["changed_by"], body["old_rho"], body["new_rho"],
+             body["reason"]],
+        )  # fmt: skip
+
+    def next_release_id(self, year: int, quarter: int | None) -> str:
+        """The id the next release of this year (or quarter) gets (see :meth:`add_release`)."""
+        with self.transaction() as cur:
+            return self._next_release_id(cur, year, quarter)
 
     def add_release(
         self,
         *,
+        release_id: str | None = None,
         year: int,
         quarter: int | None,
         rho: float,
@@ -491,7 +570,9 @@ class Store:
         """Store a release, its tables and its ledger entry in one transaction; return its id.
 
         The budget is checked again inside the transaction: whatever happened before, the
-        ledger of a year can never add up to more than its total.
+        ledger of a year can never add up to more than its total. ``release_id``, when given,
+        must be the one :meth:`next_release_id` gives (the caller serialises releases and names
+        the id in the release's certificate); any other is refused.
         """
         with self.transaction() as cur:
             row = cur.execute("SELECT total_rho FROM budgets WHERE year = ?", [year]).fetchone()
@@ -499,26 +580,115 @@ class Store:
             spent = _spent(cur, year)
             if total is None or spent + rho > total:
                 raise BudgetError(year, total, spent, rho)
-            prefix = f"{year}-Q{quarter}" if quarter else f"{year}"
-            n_row = cur.execute(
-                "SELECT count(*) FROM releases WHERE year = ? AND quarter IS NOT DISTINCT FROM ?",
-                [year, quarter],
-            ).fetchone()
-            release_id = f"{prefix}-r{int(n_row[0]) + 1 if n_row else 1}"
-            full = {**metadata, "id": release_id}
-            cur.execute(
-                "INSERT INTO releases VALUES (?, ?, ?, ?, ?, ?, ?)",
-                [release_id, year, quarter, rho, created_at, created_by, self.dumps(full)],
+            expected = self._next_release_id(cur, year, quarter)
+            if release_id is None:
+                release_id = expected
+            elif release_id != expected:
+                raise StoreError(f"release id {release_id} is not the next one ({expected})")
+            body = release_body(
+                release_id=release_id,
+                year=year,
+                quarter=quarter,
+                rho=rho,
+                created_at=created_at,
+                created_by=created_by,
+                metadata=json.loads(self.dumps({**metadata, "id": release_id})),
+                tables={n: f.to_json(orient="split", index=False) for n, f in tables.items()},
             )
-            cur.execute(
-                "INSERT INTO ledger VALUES (?, ?, ?, ?)", [release_id, year, rho, created_at]
-            )
-            for position, (name, frame) in enumerate(tables.items()):
-                cur.execute(
-                    "INSERT INTO release_tables VALUES (?, ?, ?, ?)",
-                    [release_id, name, position, frame.to_json(orient="split", index=False)],
-                )
+            # The journal line is durable before the release commits: whatever happens next,
+            # a published release is never forgotten (see aggregator/store/journal.py).
+            self.journal.append("release", body)
+            self._insert_release(cur, body)
         return release_id
+
+    def _next_release_id(
+        self, cur: duckdb.DuckDBPyConnection, year: int, quarter: int | None
+    ) -> str:
+        """The next id of a year's (or quarter's) releases, counted over the database and the
+        journal, so that an id is never given to other figures."""
+        prefix = f"{year}-Q{quarter}" if quarter else f"{year}"
+        n_row = cur.execute(
+            "SELECT count(*) FROM releases WHERE year = ? AND quarter IS NOT DISTINCT FROM ?",
+            [year, quarter],
+        ).fetchone()
+        in_db = int(n_row[0]) if n_row else 0
+        in_journal = sum(
+            1 for r in self.journal.releases() if r["year"] == year and r["quarter"] == quarter
+        )
+        return f"{prefix}-r{max(in_db, in_journal) + 1}"
+
+    @staticmethod
+    def _insert_release(cur: duckdb.DuckDBPyConnection, body: dict[str, Any]) -> None:
+        created_at = dt.datetime.fromisoformat(body["created_at"])
+        cur.execute(
+            "INSERT INTO releases VALUES (?, ?, ?, ?, ?, ?, ?)",
+            [body["id"], body["year"], body["quarter"], body["rho"], created_at,
+             body["created_by"], Store.dumps(body["metadata"])],
+        )  # fmt: skip
+        cur.execute(
+            "INSERT INTO ledger VALUES (?, ?, ?, ?)",
+            [body["id"], body["year"], body["rho"], created_at],
+        )
+        for position, (name, data) in enumerate(body["tables"].items()):
+            cur.execute(
+                "INSERT INTO release_tables VALUES (?, ?, ?, ?)",
+                [body["id"], name, position, data],
+            )
+
+    def _release_bodies(self) -> dict[str, dict[str, Any]]:
+        """Every release in the database, as its journal line would hold it, by id."""
+        out: dict[str, dict[str, Any]] = {}
+        rows = self._rows(
+            "SELECT id, year, quarter, rho, created_at, created_by, metadata FROM releases"
+        )
+        for rid, year, quarter, rho, created_at, created_by, metadata in rows:
+            tables = self._rows(
+                "SELECT name, data FROM release_tables WHERE release_id = ? ORDER BY position",
+                [rid],
+            )
+            out[rid] = release_body(
+                release_id=rid,
+                year=int(year),
+                quarter=None if quarter is None else int(quarter),
+                rho=float(rho),
+                created_at=created_at,
+                created_by=created_by,
+                metadata=json.loads(metadata),
+                tables=dict(tables),
+            )
+        return out
+
+    def _catch_up(self) -> list[str]:
+        """Take over from the journal what the database lacks; return the releases taken over.
+
+        A database that existed before its journal gives the journal its releases first.
+        """
+        in_db = self._release_bodies()
+        if not self.journal.entries and not self.journal_path.exists():
+            for body in sorted(in_db.values(), key=lambda b: (b["created_at"], b["id"])):
+                self.journal.append("release", body)
+            self.journal.create()  # a journal exists from the start, even an empty one
+            return []
+        seqs = {int(r[0]) for r in self._rows("SELECT seq FROM budget_changes")}
+        carried = []
+        with self.transaction() as cur:
+            for entry in self.journal.entries:
+                if entry.kind == "budget_change" and entry.seq not in seqs:
+                    self._apply_budget_change(cur, entry.seq, entry.body)
+                elif entry.kind == "release" and entry.body["id"] not in in_db:
+                    self._insert_release(cur, entry.body)
+                    carried.append(entry.body["id"])
+        return carried
+
+    def unproven_releases(self) -> list[str]:
+        """Releases in the database that the journal does not hold as they are (an empty list
+        proves that the journal knows everything the database published)."""
+        journalled = {b["id"]: content_hash(b) for b in self.journal.releases()}
+        return sorted(
+            rid
+            for rid, body in self._release_bodies().items()
+            if journalled.get(rid) != content_hash(body)
+        )
 
     def list_releases(self, year: int | None = None) -> list[dict[str, Any]]:
         """Release metadata, oldest first (optionally of one data year)."""
@@ -548,17 +718,25 @@ class Store:
             backup.export(self._con, directory, self.schema_version())
 
     @staticmethod
-    def restore(directory: Path, target: Path) -> Store:
-        """Create a new database at ``target`` from a backup ``directory``.
+    def restore(
+        directory: Path, target: Path, *, journal: Path, accept_unproven: bool = False
+    ) -> Store:
+        """Create a new database at ``target`` from a backup ``directory``, with ``journal``.
 
-        The backup's own SQL is never run: the schema comes from our migrations and each of
-        our tables is loaded from its Parquet file, after every file's SHA-256 was checked
-        against the manifest.
+        The backup's own SQL is never run: the schema comes from our migrations and each of our
+        tables is loaded from its Parquet file, after every file's SHA-256 was checked against
+        the manifest. Then the journal, whose chain is checked, must hold every release of the
+        backup as it is (else the restore is refused, unless ``accept_unproven``); what it
+        published after the backup is carried over (``caught_up`` of the returned store).
         """
         if target.exists():
             raise StoreError(f"{target} exists; restore into a new file")
         version, tables = backup.check(directory)
-        store = Store(target, upto=version)
+        try:
+            store = Store(target, upto=version, journal=journal, catch_up=False)
+        except StoreError:
+            target.unlink(missing_ok=True)
+            raise
         try:
             with store.transaction() as cur:
                 cur.execute("DELETE FROM schema_version")
@@ -568,6 +746,14 @@ class Store:
                         [str(directory / f"{table}.parquet")],
                     )
             store.migrate()
+            unproven = store.unproven_releases()
+            if unproven and not accept_unproven:
+                raise StoreError(
+                    f"the journal {journal} does not hold these releases of the backup as they "
+                    f"are: {', '.join(unproven)}; it cannot prove that nothing published would "
+                    "be lost, so nothing was restored"
+                )
+            store.caught_up = store._catch_up()
         except BaseException:
             store.close()
             target.unlink(missing_ok=True)
@@ -580,6 +766,34 @@ class Store:
     def dumps(value: Any) -> str:
         """Compact JSON for storing metadata."""
         return json.dumps(value, separators=(",", ":"), sort_keys=True, default=str)
+
+
+def _iso(moment: dt.datetime) -> str:
+    return moment.replace(tzinfo=None).isoformat(timespec="microseconds")
+
+
+def release_body(
+    *,
+    release_id: str,
+    year: int,
+    quarter: int | None,
+    rho: float,
+    created_at: dt.datetime,
+    created_by: str,
+    metadata: dict[str, Any],
+    tables: dict[str, str],
+) -> dict[str, Any]:
+    """A release as its journal line holds it: everything the database stores of it."""
+    return {
+        "id": release_id,
+        "year": year,
+        "quarter": quarter,
+        "rho": rho,
+        "created_at": _iso(created_at),
+        "created_by": created_by,
+        "metadata": metadata,
+        "tables": tables,
+    }
 
 
 def _spent(cur: duckdb.DuckDBPyConnection, year: int) -> float:

@@ -177,7 +177,12 @@ def test_cli_release_with_a_plan_file(tmp_path: Path, capsys: pytest.CaptureFixt
         '[[tables]]\nname = "totals"\ndimensions = ["stage"]\n\n'
         '[[tables]]\nname = "by_motive"\ndimensions = ["stage", "motive"]\n'
     )
-    assert _run(db, "release", "preview", "--year", "2025", "--rho", "1", "--plan", str(plan)) == 0
+    # At rho = 1 this two-table plan would measure its totals with rho 0.61: nearly exact.
+    assert _run(db, "release", "preview", "--year", "2025", "--rho", "1", "--plan", str(plan)) == 1
+    assert "totals (rho = 0.608)" in capsys.readouterr().err
+    assert (
+        _run(db, "release", "preview", "--year", "2025", "--rho", "0.5", "--plan", str(plan)) == 0
+    )
     out = capsys.readouterr().out
     assert "by_motive" in out and "function_type" not in out
     assert _run(db, *create) == 0
@@ -237,8 +242,12 @@ def test_cli_budget_show_and_change_say_what_they_found(
     assert _run(db, "budget", "show", "2030") == 0
     assert "no budget set for 2030" in capsys.readouterr().out
     assert _run(db, "budget", "set", "2030", "--rho", "1") == 0
-    assert _run(db, "budget", "set", "2030", "--rho", "2") == 0
+    assert _run(db, "budget", "set", "2030", "--rho", "0.8") == 0
     assert "was rho = 1" in capsys.readouterr().out
+    assert _run(db, "budget", "set", "2030", "--rho", "2") == 1  # above the ceiling
+    assert "ceiling for one year (rho = 1, epsilon = 9.52 at delta = 1e-09) [above_ceiling]" in (
+        capsys.readouterr().err
+    )
 
 
 def test_cli_speaks_dutch_by_default_and_english_on_request(
@@ -287,6 +296,8 @@ def test_cli_and_http_refuse_a_rule_with_the_same_code(
          "bad_period"),
         (["budget", "set", "2026", "--rho", "5000"], "PUT", "/api/v1/budget/2026",
          {"rho": 5000.0}, "bad_rho"),
+        (["budget", "set", "2026", "--rho", "3"], "PUT", "/api/v1/budget/2026",
+         {"rho": 3.0}, "above_ceiling"),
         (["release", "create", "--year", "2026", "--rho", "0.5"], "POST", "/api/v1/releases",
          {"year": 2026, "rho": 0.5}, "no_budget"),
         (["release", "create", "--year", "2099", "--rho", "0.5"], "POST", "/api/v1/releases",
@@ -295,14 +306,18 @@ def test_cli_and_http_refuse_a_rule_with_the_same_code(
     db = tmp_path / "x.duckdb"
     assert _run(db, "period", "lock", "2026-Q2") == 0  # 2026-Q2 is locked in both
     app = create_app(Settings(db_path=tmp_path / "api.duckdb"), clock=lambda: NOW)
-    token, record = new_token("statistician", None, "t", NOW)
-    app.state.store.add_token(record)
+    headers = {}
+    for role in ("statistician", "admin"):
+        token, record = new_token(role, None, "t", NOW)
+        app.state.store.add_token(record)
+        headers[role] = {"Authorization": f"Bearer {token}"}
     with TestClient(app) as client:
-        h = {"Authorization": f"Bearer {token}"}
+        h = headers["statistician"]
         assert client.post("/api/v1/periods/2026-Q2/lock", headers=h).status_code == 201
         for args, method, path, body, code in cases:
             capsys.readouterr()
             assert _run(db, *args) == 1, args
             assert capsys.readouterr().err.rstrip().endswith(f"[{code}]"), args
-            answer = client.request(method, path, json=body, headers=h)
+            who = "admin" if "/budget/" in path else "statistician"  # who may set a budget
+            answer = client.request(method, path, json=body, headers=headers[who])
             assert answer.json()["error"]["code"] == code, (path, answer.text)

@@ -317,17 +317,19 @@ def test_cli_status_for_a_municipality_lists_its_receipts(
 
 
 @pytest.mark.usefixtures("logged_in")
-def test_cli_status_for_an_analyst_shows_completeness(
+def test_cli_status_for_a_statistician_shows_completeness(
     sleeps: Sleeps, capsys: pytest.CaptureFixture[str]
 ) -> None:
     body = {
         "period": "2026-Q3",
         "deadline": "2026-10-31",
-        "summary": {"expected": 342, "submitted": 300, "nil_return": 20, "missing": 22, "late": 3},
+        "view": "per_municipality",
+        "summary": {"expected": 342, "reported": 320, "not_reported": 22, "late": 3},
         "municipalities": [
-            {"code": f"GM{n:04d}", "name": f"Gemeente {n}", "status": "missing"} for n in range(22)
+            {"code": f"GM{n:04d}", "name": f"Gemeente {n}", "status": "not_reported"}
+            for n in range(22)
         ]
-        + [{"code": "GM0363", "name": "Amsterdam", "status": "submitted"}],
+        + [{"code": "GM0363", "name": "Amsterdam", "status": "reported"}],
     }
     server = FakeServer(me=ME_ANALYST).on("GET", "/api/v1/completeness", Reply(200, body))
     assert run(server, sleeps, "status", "--lang", "en") == 0

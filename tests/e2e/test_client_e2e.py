@@ -230,7 +230,8 @@ def test_client_e2e_statistician_status_shows_completeness(setup: Setup) -> None
     result = setup.lekstat("status", "--period", "2026-Q3", "--json", token=setup.statistician)
     assert result.returncode == 0, result.stderr  # type: ignore[attr-defined]
     payload = json.loads(result.stdout)  # type: ignore[attr-defined]
-    assert payload["summary"]["submitted"] >= 1 and payload["summary"]["expected"] == 342
+    assert payload["summary"]["reported"] >= 1 and payload["summary"]["expected"] == 342
+    assert payload["view"] == "per_municipality" and "nil_return" not in result.stdout
 
 
 def test_client_e2e_analyst_reads_a_release(setup: Setup) -> None:

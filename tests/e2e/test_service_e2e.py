@@ -112,7 +112,7 @@ def test_e2e_submit_restart_and_everything_is_still_there(tmp_path: Path) -> Non
             again.url + "/api/v1/completeness?period=2026-Q3",
             headers={"Authorization": f"Bearer {statistician}"},
         ).json()
-        assert completeness["summary"]["submitted"] == 1
+        assert completeness["summary"]["reported"] == 1
     assert not (tmp_path / "lekstat.duckdb.sock").exists()
 
 
@@ -160,7 +160,7 @@ def test_e2e_serve_refuses_a_database_that_is_already_served(tmp_path: Path) -> 
         second = run("lekstat-server", "--db", str(db), "serve", "--port", "1")
         assert second.returncode == 3 and "al door een ander proces geserveerd" in second.stderr
         restore = run("lekstat-server", "--db", str(db), "restore", str(tmp_path))
-        assert restore.returncode == 1 and "restore into a new file" in restore.stderr
+        assert restore.returncode == 1 and "zet terug in een nieuw bestand" in restore.stderr
 
 
 def test_e2e_backup_while_serving_and_restore(tmp_path: Path) -> None:
@@ -190,7 +190,8 @@ def test_e2e_backup_while_serving_and_restore(tmp_path: Path) -> None:
         assert backup.returncode == 0, backup.stderr
     assert (tmp_path / "bk" / "schema.sql").exists()
     restored = tmp_path / "restored.duckdb"
-    result = run("lekstat-server", "--db", str(restored), "restore", str(tmp_path / "bk"))
+    journal = ("--journal", str(tmp_path / "lekstat.duckdb.journal"))
+    result = run("lekstat-server", "--db", str(restored), "restore", str(tmp_path / "bk"), *journal)
     assert result.returncode == 0, result.stderr
     with running_server(restored) as server:
         listed = httpx.get(

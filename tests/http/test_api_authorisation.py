@@ -90,19 +90,26 @@ MATRIX: dict[str, tuple[str, Callable[[Service], str], dict[str, object], dict[s
         # In a file the municipality column is data: another's code is a row error (422).
         _expect(own=200, other=422, analyst=403, statistician=403, admin=403),
     ),
+    # Versions (their number and times) are the municipality's alone.
     "list submissions": (
         "GET",
         lambda s: "/api/v1/submissions",
         {},
-        _expect(own=200, analyst=403, statistician=200, admin=403),
+        _expect(own=200, analyst=403, statistician=403, admin=403),
     ),
     "get own submission": (
         "GET",
         lambda s: f"/api/v1/submissions/{s.tokens['own_submission']}",
         {},
-        _expect(own=200, other=404, analyst=403, statistician=200, admin=403),
+        _expect(own=200, other=404, analyst=403, statistician=403, admin=403),
     ),
-    "completeness": ("GET", lambda s: "/api/v1/completeness?period=2026-Q3", {}, READER),
+    # Every role but the admin sees completeness, each as much as it may (its own view).
+    "completeness": (
+        "GET",
+        lambda s: "/api/v1/completeness?period=2026-Q3",
+        {},
+        _expect(own=200, analyst=200, statistician=200, admin=403),
+    ),
     "lock": (
         "POST",
         lambda s: "/api/v1/periods/2026-Q1/lock",
@@ -110,8 +117,20 @@ MATRIX: dict[str, tuple[str, Callable[[Service], str], dict[str, object], dict[s
         _expect(own=403, analyst=403, statistician=201, admin=403),
     ),
     "locks": ("GET", lambda s: "/api/v1/periods/locks", {}, READER),
-    "get budget": ("GET", lambda s: "/api/v1/budget/2026", {}, STATISTICIAN),
-    "set budget": ("PUT", lambda s: "/api/v1/budget/2026", {"json": {"rho": 20.0}}, STATISTICIAN),
+    # The role that spends a budget (statistician) may read it, not set or raise it.
+    "get budget": (
+        "GET",
+        lambda s: "/api/v1/budget/2026",
+        {},
+        _expect(own=403, analyst=403, statistician=200, admin=200),
+    ),
+    "set budget": ("PUT", lambda s: "/api/v1/budget/2026", {"json": {"rho": 5.0}}, ADMIN),
+    "raise budget": (
+        "POST",
+        lambda s: "/api/v1/budget/2026/raise",
+        {"json": {"rho": 20.0, "reason": "the minister asked for quarterly figures"}},
+        ADMIN,
+    ),
     "preview release": (
         "POST",
         lambda s: "/api/v1/releases/preview",
@@ -126,6 +145,12 @@ MATRIX: dict[str, tuple[str, Callable[[Service], str], dict[str, object], dict[s
     ),
     "list releases": ("GET", lambda s: "/api/v1/releases", {}, READER),
     "get release": ("GET", lambda s: f"/api/v1/releases/{s.tokens['release']}", {}, READER),
+    "get certificate": (
+        "GET",
+        lambda s: f"/api/v1/releases/{s.tokens['release']}/certificate",
+        {},
+        READER,
+    ),
     "get release table": (
         "GET",
         lambda s: f"/api/v1/releases/{s.tokens['release']}/tables/totals?format=csv",

@@ -14,7 +14,7 @@ def _status(payload: dict[str, object], code: str) -> dict[str, object]:
     return next(m for m in payload["municipalities"] if m["code"] == code)  # type: ignore[attr-defined, index]
 
 
-def test_completeness_submitted_nil_and_missing_with_versions(service: Service) -> None:
+def test_completeness_each_role_sees_what_it_may(service: Service) -> None:
     c = service.client
     c.post("/api/v1/submissions", json=body(period="2026-Q3"), headers=service.headers("own"))
     c.post(
@@ -25,35 +25,55 @@ def test_completeness_submitted_nil_and_missing_with_versions(service: Service) 
         json={"period": "2026-Q3", "nil_return": True},
         headers=service.headers("other"),
     )
-    payload = c.get(
-        "/api/v1/completeness?period=2026-Q3", headers=service.headers("analyst")
-    ).json()
-    assert payload["period"] == "2026-Q3" and payload["deadline"] == "2026-10-30"
-    assert payload["summary"] == {
-        "expected": 342,
-        "submitted": 1,
-        "nil_return": 1,
-        "missing": 340,
-        "late": 2,
+
+    def get(who: str) -> dict[str, object]:
+        answer = c.get("/api/v1/completeness?period=2026-Q3", headers=service.headers(who))
+        assert answer.status_code == 200, (who, answer.text)
+        return answer.json()  # type: ignore[no-any-return]
+
+    summary = {"expected": 342, "reported": 2, "not_reported": 340, "late": 342}
+    # The statistician: per municipality reported / not reported and late; no versions, times
+    # or nil returns.
+    stat = get("statistician")
+    assert stat["period"] == "2026-Q3" and stat["deadline"] == "2026-10-30"
+    assert stat["summary"] == summary and stat["view"] == "per_municipality"
+    assert stat["own"] is None and stat["locked"] is None
+    assert _status(stat, OWN) == {
+        "code": OWN,
+        "name": "Amsterdam",
+        "province": "PV27",
+        "status": "reported",
+        "late": True,
     }
-    own, other = _status(payload, OWN), _status(payload, OTHER)
-    assert (own["status"], own["versions"], own["on_time"]) == ("submitted", 2, False)
-    assert (other["status"], other["versions"]) == ("nil_return", 1)
-    missing = _status(payload, "GM0014")
-    assert (missing["status"], missing["versions"], missing["on_time"]) == ("missing", 0, False)
-    assert payload["locked"] is None
+    assert _status(stat, OTHER)["status"] == "reported"  # a nil return is "reported" too
+    assert _status(stat, "GM0014") == {**_status(stat, "GM0014"), "status": "not_reported"}
+    # An analyst: the national counts only.
+    analyst = get("analyst")
+    assert analyst["summary"] == summary and analyst["view"] == "national"
+    assert analyst["municipalities"] == [] and analyst["own"] is None
+    # A municipality: the national counts and its own line with its versions.
+    own = get("own")
+    assert own["summary"] == summary and own["municipalities"] == []
+    assert own["own"]["code"] == OWN and own["own"]["versions"] == 2  # type: ignore[index]
+    assert get("other")["own"]["versions"] == 1  # type: ignore[index]
+    assert (
+        c.get("/api/v1/completeness?period=2026-Q3", headers=service.headers("admin")).status_code
+        == 403
+    )
 
 
-def test_completeness_on_time_before_the_deadline(tmp_path: Path) -> None:
+def test_completeness_late_before_and_after_the_deadline(tmp_path: Path) -> None:
     clock = {"now": dt.datetime(2026, 10, 5, 9, 0)}
     app = create_app(Settings(db_path=tmp_path / "db.duckdb"), clock=lambda: clock["now"])
     tokens, _ = add_tokens(app.state.store)
     with TestClient(app) as c:
         h = {"Authorization": f"Bearer {tokens['own']}"}
+        stat = {"Authorization": f"Bearer {tokens['statistician']}"}
         assert (
             c.post("/api/v1/submissions", json=body(period="2026-Q3"), headers=h).json()["late"]
             is False
         )
+        before = c.get("/api/v1/completeness?period=2026-Q3", headers=stat).json()
         clock["now"] = dt.datetime(2026, 11, 2, 9, 0)  # after the deadline: a correction
         assert (
             c.post("/api/v1/submissions", json=body(period="2026-Q3", count=4), headers=h).json()[
@@ -61,15 +81,11 @@ def test_completeness_on_time_before_the_deadline(tmp_path: Path) -> None:
             ]
             is True
         )
-        payload = c.get(
-            "/api/v1/completeness?period=2026-Q3",
-            headers={"Authorization": f"Bearer {tokens['statistician']}"},
-        ).json()
-    own = _status(payload, OWN)
-    assert (own["on_time"], own["versions"]) == (True, 2)  # the first version was on time
-    assert payload["summary"]["late"] == 0  # the first version was on time; missing apart
-    assert payload["summary"]["missing"] == 341
-    assert _status(payload, "GM0014")["on_time"] is False  # missing after the deadline
+        payload = c.get("/api/v1/completeness?period=2026-Q3", headers=stat).json()
+    assert _status(before, "GM0014")["late"] is None  # not yet due
+    assert _status(payload, OWN)["late"] is False  # the first version was on time
+    assert _status(payload, "GM0014")["late"] is True  # missing after the deadline
+    assert payload["summary"] == {"expected": 342, "reported": 1, "not_reported": 341, "late": 341}
 
 
 def test_completeness_a_file_of_zeros_is_refused_and_counts_as_nothing(service: Service) -> None:
@@ -80,7 +96,7 @@ def test_completeness_a_file_of_zeros_is_refused_and_counts_as_nothing(service: 
     payload = service.client.get(
         "/api/v1/completeness?period=2026-Q3", headers=service.headers("statistician")
     ).json()
-    assert _status(payload, OWN)["status"] == "missing"
+    assert _status(payload, OWN)["status"] == "not_reported"
 
 
 def test_completeness_shows_the_lock(service: Service) -> None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import math
 import re
 import threading
@@ -60,20 +61,32 @@ def test_budget_set_and_show_with_epsilon_from_opendp(service: Service) -> None:
         0.0,
         [],
     )
-    r = service.client.put("/api/v1/budget/2025", json={"rho": 1.0}, headers=h)
+    r = service.client.put(
+        "/api/v1/budget/2025", json={"rho": 1.0}, headers=service.headers("admin")
+    )
     assert r.status_code == 200
     view = r.json()
     assert (view["total_rho"], view["remaining_rho"], view["delta"]) == (1.0, 1.0, 1e-9)
     # OpenDP's conversion is at least as tight as the classic rho + 2 sqrt(rho ln(1/delta)) = 10.1
     classic = 1.0 + 2 * math.sqrt(math.log(1e9))
     assert 9.0 < view["total_epsilon"] <= classic
-    assert service.client.put("/api/v1/budget/2025", json={"rho": -1}, headers=h).status_code == 422
-    assert (
-        service.client.put(
-            "/api/v1/budget/2025", json={"rho": 1}, headers=service.headers("analyst")
-        ).status_code
-        == 403
+    refused = service.client.put(
+        "/api/v1/budget/2025", json={"rho": -1}, headers=service.headers("admin")
     )
+    assert refused.status_code == 422 and refused.json()["error"]["code"] == "bad_rho"
+    for who in ("analyst", "statistician"):  # the statistician spends; it cannot set
+        r = service.client.put("/api/v1/budget/2025", json={"rho": 2}, headers=service.headers(who))
+        assert r.status_code == 403, who
+    assert service.client.get("/api/v1/budget/2025", headers=h).json()["total_rho"] == 1.0
+    assert view["changes"] == [
+        {
+            "changed_at": "2026-11-29T12:00:00Z",
+            "changed_by": service.token_ids["admin"],
+            "old_rho": None,
+            "new_rho": 1.0,
+            "reason": "",
+        }
+    ]
 
 
 def test_release_without_a_budget_is_refused_and_spends_nothing(service: Service) -> None:
@@ -85,7 +98,7 @@ def test_release_without_a_budget_is_refused_and_spends_nothing(service: Service
 def test_release_metadata_and_ledger(service: Service) -> None:
     _submit_some(service)
     h = service.headers("statistician")
-    service.client.put("/api/v1/budget/2025", json={"rho": 1.0}, headers=h)
+    service.client.put("/api/v1/budget/2025", json={"rho": 1.0}, headers=service.headers("admin"))
     r = _release(service, rho=0.4)
     assert r.status_code == 201, r.text  # type: ignore[attr-defined]
     release = r.json()  # type: ignore[attr-defined]
@@ -99,12 +112,14 @@ def test_release_metadata_and_ledger(service: Service) -> None:
     assert documented is not None
     assert sorted(release) == sorted(re.split(r",\s*", documented.group(1)))
     q1 = release["coverage"]["2025-Q1"]
-    missing = q1.pop("missing_municipalities")
-    assert q1 == {"expected": 342, "submitted": 1, "nil_return": 0, "missing": 341}
+    missing = q1.pop("not_reported_municipalities")
+    assert q1 == {"expected": 342, "reported": 1, "not_reported": 341, "ended": True}
     # The codes of the missing municipalities are published, every one but the submitter.
     register = [m.code for m in load_register().valid_in(2025)]
     assert missing == sorted(set(register) - {OWN})
-    assert release["coverage"]["2025-Q2"]["nil_return"] == 1
+    # A nil return counts as reported, and nothing says which was which.
+    assert release["coverage"]["2025-Q2"]["reported"] == 1
+    assert "nil" not in json.dumps(release["coverage"])
     assert release["provisional"] is True
     assert release["created_by"] == service.token_ids["statistician"]
     assert release["taxonomy_version"] == "1" and release["package_version"]
@@ -117,7 +132,7 @@ def test_release_metadata_and_ledger(service: Service) -> None:
 
 def test_release_over_budget_says_what_is_left_and_changes_nothing(service: Service) -> None:
     h = service.headers("statistician")
-    service.client.put("/api/v1/budget/2025", json={"rho": 0.5}, headers=h)
+    service.client.put("/api/v1/budget/2025", json={"rho": 0.5}, headers=service.headers("admin"))
     assert _release(service, rho=0.3).status_code == 201  # type: ignore[attr-defined]
     r = _release(service, rho=0.3)
     assert r.status_code == 409  # type: ignore[attr-defined]
@@ -131,16 +146,16 @@ def test_release_over_budget_says_what_is_left_and_changes_nothing(service: Serv
     )
     assert len(service.store.list_releases()) == 1
     assert len(service.store.get_budget(2025).ledger) == 1
-    lower = service.client.put("/api/v1/budget/2025", json={"rho": 0.1}, headers=h)
+    lower = service.client.put(
+        "/api/v1/budget/2025", json={"rho": 0.1}, headers=service.headers("admin")
+    )
     assert lower.status_code == 409 and lower.json()["error"]["code"] == "budget_below_spent"
 
 
 def test_release_tables_are_consistent_non_negative_integers(service: Service) -> None:
     _submit_some(service)
-    service.client.put(
-        "/api/v1/budget/2025", json={"rho": 5}, headers=service.headers("statistician")
-    )
-    release = _release(service, rho=2.0).json()  # type: ignore[attr-defined]
+    service.client.put("/api/v1/budget/2025", json={"rho": 5}, headers=service.headers("admin"))
+    release = _release(service, rho=1.0).json()  # type: ignore[attr-defined]
     h = service.headers("analyst")
     tables = {}
     for spec in DEFAULT_PLAN:
@@ -183,9 +198,7 @@ def test_release_tables_are_consistent_non_negative_integers(service: Service) -
 
 
 def test_release_table_as_csv_with_labels(service: Service) -> None:
-    service.client.put(
-        "/api/v1/budget/2025", json={"rho": 1}, headers=service.headers("statistician")
-    )
+    service.client.put("/api/v1/budget/2025", json={"rho": 1}, headers=service.headers("admin"))
     rid = _release(service).json()["id"]  # type: ignore[attr-defined]
     r = service.client.get(
         f"/api/v1/releases/{rid}/tables/motive?format=csv",
@@ -204,9 +217,7 @@ def test_release_table_as_csv_with_labels(service: Service) -> None:
 
 
 def test_release_reading_rules(service: Service) -> None:
-    service.client.put(
-        "/api/v1/budget/2025", json={"rho": 1}, headers=service.headers("statistician")
-    )
+    service.client.put("/api/v1/budget/2025", json={"rho": 1}, headers=service.headers("admin"))
     rid = _release(service).json()["id"]  # type: ignore[attr-defined]
     c = service.client
     assert (
@@ -243,7 +254,9 @@ def test_release_requests_are_checked_before_anything_is_spent(
 ) -> None:
     h = service.headers("statistician")
     for year in (2025, 2026, 2027):
-        service.client.put(f"/api/v1/budget/{year}", json={"rho": 1}, headers=h)
+        service.client.put(
+            f"/api/v1/budget/{year}", json={"rho": 1}, headers=service.headers("admin")
+        )
     r = service.client.post("/api/v1/releases", json={"year": 2025, "rho": 0.2, **body}, headers=h)
     if code is None:
         assert r.status_code == 201 and r.json()["id"] == "2026-Q4-r1"
@@ -254,9 +267,7 @@ def test_release_requests_are_checked_before_anything_is_spent(
 
 def test_release_custom_plan_with_a_table_fixed_to_one_stage(service: Service) -> None:
     _submit_some(service)
-    service.client.put(
-        "/api/v1/budget/2025", json={"rho": 1}, headers=service.headers("statistician")
-    )
+    service.client.put("/api/v1/budget/2025", json={"rho": 1}, headers=service.headers("admin"))
     plan = [
         {"name": "totals", "dimensions": ["stage"]},
         {"name": "signals_by_group", "dimensions": ["function_group"], "stage": "ST01_SIGNAAL"},
@@ -370,9 +381,7 @@ def test_release_refused_for_budget_reads_no_counts_and_draws_no_noise(
     monkeypatch.setattr(service.store, "latest_rows", rows_spy)
     _submit_some(service)
     assert _release(service).status_code == 409  # type: ignore[attr-defined]  # no budget
-    service.client.put(
-        "/api/v1/budget/2025", json={"rho": 0.2}, headers=service.headers("statistician")
-    )
+    service.client.put("/api/v1/budget/2025", json={"rho": 0.2}, headers=service.headers("admin"))
     assert _release(service, rho=0.3).status_code == 409  # type: ignore[attr-defined]
     assert calls == []
     assert service.store.list_releases() == [] and not service.store.get_budget(2025).ledger
@@ -386,10 +395,10 @@ def test_budget_release_and_token_bodies_are_strict_and_closed(service: Service)
     stat, admin = service.headers("statistician"), service.headers("admin")
     c = service.client
     for body in ({"rho": True}, {"rho": "1"}, {"rho": 1, "rh0": 2}):
-        r = c.put("/api/v1/budget/2025", json=body, headers=stat)
+        r = c.put("/api/v1/budget/2025", json=body, headers=admin)
         assert r.status_code == 422, (body, r.text)
     assert service.store.get_budget(2025).total_rho is None
-    assert c.put("/api/v1/budget/2025", json={"rho": 1}, headers=stat).status_code == 200
+    assert c.put("/api/v1/budget/2025", json={"rho": 1}, headers=admin).status_code == 200
     for body in (
         {"year": 2025, "rho": 0.5, "quarter": True},
         {"year": 2025, "rho": True},

@@ -77,7 +77,8 @@ def _fill(db: Path) -> dict[str, str]:
         assert (
             c.post("/api/v1/submissions", json={"period": "nope"}, headers=own).status_code == 422
         )
-        budget = c.put("/api/v1/budget/2026", json={"rho": 1.0}, headers=statistician)
+        admin = {"Authorization": f"Bearer {tokens['admin']}"}
+        budget = c.put("/api/v1/budget/2026", json={"rho": 1.0}, headers=admin)
         assert budget.status_code == 200, budget.text
         release = c.post("/api/v1/releases", json={"year": 2026, "rho": 0.4}, headers=statistician)
         assert release.status_code == 201, release.text
@@ -95,7 +96,8 @@ def test_backup_restore_round_trip_is_exact_and_the_copy_works(tmp_path: Path) -
     backup = run("lekstat-server", "--db", str(db), "backup", "bk", cwd=tmp_path)
     assert backup.returncode == 0, backup.stderr
     restored = tmp_path / "restored.duckdb"
-    result = run("lekstat-server", "--db", str(restored), "restore", str(tmp_path / "bk"))
+    journal = ("--journal", str(tmp_path / "lekstat.duckdb.journal"))
+    result = run("lekstat-server", "--db", str(restored), "restore", str(tmp_path / "bk"), *journal)
     assert result.returncode == 0, result.stderr
 
     # Readable only by the operator: the backup holds raw counts and token hashes.
@@ -165,3 +167,91 @@ def test_backup_restore_round_trip_is_exact_and_the_copy_works(tmp_path: Path) -
         assert c.get(table, headers=statistician).text == tokens["totals_csv"]
         over = c.post("/api/v1/releases", json={"year": 2026, "rho": 0.7}, headers=statistician)
         assert over.status_code == 409 and over.json()["error"]["code"] == "budget_exceeded"
+
+
+def _lekstat_server(db: Path, *args: str, cwd: Path) -> str:
+    result = run("lekstat-server", "--db", str(db), "--lang", "en", *args, cwd=cwd)
+    assert result.returncode == 0, (args, result.stderr)
+    return result.stdout
+
+
+def test_restore_never_makes_spent_budget_spendable_again(tmp_path: Path) -> None:
+    """backup → release → restore of the old backup: the release published after the backup is
+    carried over from the journal, the remaining budget is no larger than before the restore,
+    and its id is never given to other figures."""
+    db = tmp_path / "lekstat.duckdb"
+    _lekstat_server(db, "init", cwd=tmp_path)
+    _lekstat_server(db, "budget", "set", "2025", "--rho", "1", cwd=tmp_path)
+    _lekstat_server(db, "release", "create", "--year", "2025", "--rho", "0.3", cwd=tmp_path)
+    _lekstat_server(db, "backup", "old", cwd=tmp_path)
+    after_backup = _lekstat_server(
+        db, "release", "create", "--year", "2025", "--rho", "0.3", cwd=tmp_path
+    )
+    assert after_backup.strip().splitlines()[-1] == "2025-r2"
+    with Store(db) as store:
+        remaining_before = store.get_budget(2025).remaining_rho
+        r2 = store.release_table("2025-r2", "totals")
+
+    # Without the journal the restore cannot prove that nothing published is lost: refused.
+    blind = tmp_path / "blind.duckdb"
+    refused = run(
+        "lekstat-server", "--db", str(blind), "--lang", "en", "restore", "old", cwd=tmp_path
+    )
+    assert refused.returncode == 1 and "[no_journal]" in refused.stderr
+    assert not blind.exists()
+
+    restored = tmp_path / "restored.duckdb"
+    out = _lekstat_server(
+        restored,
+        "restore",
+        "old",
+        "--journal",
+        str(tmp_path / "lekstat.duckdb.journal"),
+        cwd=tmp_path,
+    )
+    assert "carried over from the journal (published after the backup): 2025-r2" in out
+    with Store(restored) as store:
+        budget = store.get_budget(2025)
+        assert budget.remaining_rho <= remaining_before + 1e-12
+        assert [e.release_id for e in budget.ledger] == ["2025-r1", "2025-r2"]
+        assert store.release_table("2025-r2", "totals").equals(r2)  # the figures survive too
+    # The next release gets a new id, never 2025-r2 again.
+    next_id = _lekstat_server(
+        restored, "release", "create", "--year", "2025", "--rho", "0.1", cwd=tmp_path
+    )
+    assert next_id.strip().splitlines()[-1] == "2025-r3"
+
+
+def test_restore_refuses_a_backup_whose_releases_the_journal_does_not_hold(tmp_path: Path) -> None:
+    db = tmp_path / "lekstat.duckdb"
+    _lekstat_server(db, "init", cwd=tmp_path)
+    _lekstat_server(db, "budget", "set", "2025", "--rho", "1", cwd=tmp_path)
+    _lekstat_server(db, "release", "create", "--year", "2025", "--rho", "0.3", cwd=tmp_path)
+    _lekstat_server(db, "backup", "bk", cwd=tmp_path)
+    # Another database's journal (or a replaced one) does not know this backup's release.
+    other = tmp_path / "other.duckdb"
+    _lekstat_server(other, "init", cwd=tmp_path)
+    _lekstat_server(other, "budget", "set", "2025", "--rho", "1", cwd=tmp_path)
+    _lekstat_server(other, "release", "create", "--year", "2025", "--rho", "0.3", cwd=tmp_path)
+    target = tmp_path / "target.duckdb"
+    journal = ("--journal", str(tmp_path / "other.duckdb.journal"))
+    refused = run(
+        "lekstat-server",
+        "--db",
+        str(target),
+        "--lang",
+        "en",
+        "restore",
+        "bk",
+        *journal,
+        cwd=tmp_path,
+    )
+    assert refused.returncode == 1 and "2025-r1" in refused.stderr
+    assert "cannot prove that nothing published would be lost" in refused.stderr
+    assert not target.exists() and not (tmp_path / "target.duckdb.journal").exists()
+    # With an explicit flag it is restored (and the operator was told what that means).
+    forced = run(
+        "lekstat-server", "--db", str(target), "--lang", "en", "restore", "bk", *journal,
+        "--accept-unproven", cwd=tmp_path,
+    )  # fmt: skip
+    assert forced.returncode == 0, forced.stderr

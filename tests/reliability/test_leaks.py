@@ -136,9 +136,9 @@ def play(session: Session) -> None:
         ("other", "GET", "/api/v1/submissions?period=2026-Q2", {}, 200),
         ("other", "POST", "/api/v1/submissions",
          {"json": {"period": "2026-Q3", "municipality": "GM0363", "rows": ROWS}}, 403),
-        ("other", "GET", "/api/v1/completeness?period=2026-Q2", {}, 403),
-        ("statistician", "GET", "/api/v1/submissions", {}, 200),
-        ("statistician", "GET", f"/api/v1/submissions/{sub_id}", {}, 200),
+        ("other", "GET", "/api/v1/completeness?period=2026-Q2", {}, 200),  # its own line only
+        ("statistician", "GET", "/api/v1/submissions", {}, 403),
+        ("statistician", "GET", f"/api/v1/submissions/{sub_id}", {}, 403),
         ("statistician", "GET", "/api/v1/completeness?period=2026-Q2", {}, 200),
         ("statistician", "GET", "/api/v1/completeness?period=2026-Q3", {}, 200),
         ("statistician", "POST", "/api/v1/submissions", {"json": {"period": "2026-Q3"}}, 403),

@@ -48,13 +48,16 @@ def test_budget_twenty_concurrent_releases_against_a_budget_for_three(tmp_path: 
     db = tmp_path / "lekstat.duckdb"
     assert run("lekstat-server", "--db", str(db), "init").returncode == 0
     statistician = _token(db, "statistician")
+    admin = _token(db, "admin")  # the admin sets the budget, the statistician spends it
     server = start_server(db)
     try:
         h = {"Authorization": f"Bearer {statistician}"}
-        assert (
-            httpx.put(f"{server.url}/api/v1/budget/2025", json={"rho": 0.3}, headers=h).status_code
-            == 200
+        set_by_admin = httpx.put(
+            f"{server.url}/api/v1/budget/2025",
+            json={"rho": 0.3},
+            headers={"Authorization": f"Bearer {admin}"},
         )
+        assert set_by_admin.status_code == 200
         barrier = threading.Barrier(20)
 
         def release(_: int) -> int:
@@ -86,11 +89,11 @@ def test_budget_a_server_killed_while_releasing_leaves_no_half_release(tmp_path:
     assert run("lekstat-server", "--db", str(db), "init").returncode == 0
     statistician = _token(db, "statistician")
     h = {"Authorization": f"Bearer {statistician}"}
+    budget = run("lekstat-server", "--db", str(db), "budget", "set", "2025", "--rho", "1")
+    assert budget.returncode == 0, budget.stderr
     kills = 0
     for round_ in range(4):
         server = start_server(db)
-        if round_ == 0:
-            httpx.put(f"{server.url}/api/v1/budget/2025", json={"rho": 100}, headers=h)
         stop = threading.Event()
 
         def keep_releasing(url: str = server.url) -> None:

@@ -18,9 +18,10 @@ import pandas as pd
 
 from aggregator.demo.synth import SyntheticData, generate
 from aggregator.dp import engine
-from aggregator.services.completeness import period_coverage
+from aggregator.services import certificates
 from aggregator.services.releases import ReleaseRequest, release_metadata
-from aggregator.store import Store
+from aggregator.store import Budget, Store
+from aggregator.store.journal import GENESIS
 from schemas.municipalities import load_register
 from schemas.periods import Period
 from schemas.tables import DEFAULT_PLAN, TableSpec
@@ -34,16 +35,29 @@ def make_release(
     rho: float = 1.0,
     plan: Sequence[TableSpec] = DEFAULT_PLAN,
 ) -> tuple[dict[str, Any], dict[str, pd.DataFrame]]:
-    """Release metadata (without id, coverage and times) and published tables."""
+    """Release metadata (without id, coverage and times; with the certificate of a first
+    release of the year) and published tables."""
     exact = engine.exact_tables(data.truth_rows(year, quarter), plan, year=year, quarter=quarter)
     result = engine.compute_release(exact, plan, rho, year=year, quarter=quarter)
+    made = dt.datetime(2000, 1, 1)
     metadata = release_metadata(
         ReleaseRequest(year, rho, quarter, tuple(plan)),
         result,
-        created_at=dt.datetime(2000, 1, 1),
+        created_at=made,
         created_by="",
         coverage={},
         provisional=quarter is not None,
+    )
+    metadata["certificate"] = certificates.build(
+        release_id="",
+        created_at=made,
+        rho=result.rho,
+        epsilon_=result.epsilon,
+        delta=result.delta,
+        tables=metadata["tables"],
+        budget_before=Budget(year, rho, made, "admin", ()),
+        ceiling_rho=rho,
+        journal_prev=GENESIS,
     )
     return metadata, result.tables
 
@@ -115,18 +129,26 @@ class ScenarioStore:
 
 
 def coverage_of(store: Any, year: int, quarter: int | None, at: dt.datetime) -> dict[str, Any]:
-    """What :func:`aggregator.services.releases.coverage` records for the submissions by ``at``."""
+    """What :func:`aggregator.services.completeness.coverage` records for the submissions
+    received by ``at``."""
     expected = [m.code for m in load_register().valid_in(year)]
     out: dict[str, Any] = {}
     for q in [quarter] if quarter else [1, 2, 3, 4]:
-        period = f"{year}-Q{q}"
-        latest: dict[str, Any] = {}
-        for record in store.list_submissions(period=period):
-            if record.received_at <= at:
-                latest[record.municipality] = record
-        out[period] = period_coverage(
-            [(m, latest[m].nil_return if m in latest else None) for m in expected]
-        )
+        period = Period(year, q)
+        received = {
+            r.municipality
+            for r in store.list_submissions(period=str(period))
+            if r.received_at <= at
+        }
+        missing = sorted(m for m in expected if m not in received)
+        ended = period.is_complete(at.date())
+        out[str(period)] = {
+            "expected": len(expected),
+            "reported": len(expected) - len(missing),
+            "not_reported": len(missing),
+            "ended": ended,
+            "not_reported_municipalities": missing if ended else None,
+        }
     return out
 
 
@@ -147,7 +169,20 @@ def publish(
     metadata["created_at"] = created_at.replace(microsecond=0).isoformat() + "Z"
     metadata["created_by"] = "tok_statistician"
     metadata["coverage"] = coverage_of(store, year, quarter, created_at)
+    release_id = store.next_release_id(year, quarter)
+    metadata["certificate"] = certificates.build(
+        release_id=release_id,
+        created_at=created_at,
+        rho=metadata["rho"],
+        epsilon_=metadata["epsilon"],
+        delta=metadata["delta"],
+        tables=metadata["tables"],
+        budget_before=store.get_budget(year),
+        ceiling_rho=5.0,
+        journal_prev=store.journal.head,
+    )
     return store.add_release(
+        release_id=release_id,
         year=year,
         quarter=quarter,
         rho=rho,

@@ -9,16 +9,14 @@ import pandas as pd
 import pytest
 
 from aggregator.report import (
-    NonReporter,
     ReportData,
     ReportError,
     load_report_data,
     select_release,
 )
-from aggregator.report.data import load_coverage
 from aggregator.services.releases import ReleaseRequest
 from aggregator.store import Store
-from schemas.municipalities import load_register, parse_register
+from schemas.municipalities import load_register
 from schemas.periods import Period
 from schemas.submission import Submission
 from schemas.tables import DEFAULT_PLAN
@@ -75,13 +73,12 @@ def test_coverage_counts_are_the_release_counts(report_data: ReportData) -> None
     published = report_data.release["coverage"]
     for c in report_data.coverage:
         p = published[c.period]
-        assert (c.expected, c.nil_return, c.missing) == (
+        assert (c.expected, c.reported, c.missing) == (
             p["expected"],
-            p["nil_return"],
-            p["missing"],
+            p["reported"],
+            p["not_reported"],
         )
-        assert c.with_incidents == p["submitted"]
-        assert c.submitted + c.missing == c.expected == 342
+        assert c.reported + c.missing == c.expected == 342 and c.ended
 
 
 def test_coverage_lists_who_had_not_reported_when_the_release_was_made(
@@ -119,9 +116,13 @@ ONE_ROW = pd.DataFrame(
 )
 
 
-def _submit(store: Store, code: str, rows: pd.DataFrame, at: dt.datetime) -> None:
-    period = Period(2025, 1)
-    submission = Submission.from_rows(rows, period=period, municipality=code, nil_return=rows.empty)
+def _submit(
+    store: Store, code: str, rows: pd.DataFrame, at: dt.datetime, period: str = "2025-Q1"
+) -> None:
+    the_period = Period.parse(period)
+    submission = Submission.from_rows(
+        rows, period=the_period, municipality=code, nil_return=rows.empty
+    )
     store.add_submission(
         submission,
         municipality=code,
@@ -149,51 +150,23 @@ def test_report_lists_exactly_the_municipalities_the_release_counted_as_missing(
         _submit(store, d, ONE_ROW, made + dt.timedelta(hours=2))  # after the release
         data = load_report_data(store, 2025)
     (q1,) = data.coverage
-    assert (q1.expected, q1.submitted, q1.nil_return, q1.missing) == (342, 3, 1, 339)
+    assert (q1.expected, q1.reported, q1.missing) == (342, 3, 339)  # the nil return counts
     assert q1.not_reported is not None and len(q1.not_reported) == q1.missing
     listed = {m.code for m in q1.not_reported}
     assert {a, b, c}.isdisjoint(listed) and d in listed
     assert data.reported_every_quarter == 3
-    assert data.release["coverage"]["2025-Q1"]["missing_municipalities"] == sorted(listed)
+    assert data.release["coverage"]["2025-Q1"]["not_reported_municipalities"] == sorted(listed)
 
 
-TINY_REGISTER = (
-    "code,name,province,valid_from,valid_to\n"
-    "GM0001,Aadorp,PV20,2024,\nGM0002,Beedorp,PV20,2024,\nGM0003,Ceedorp,PV21,2024,\n",
-    "code,name\nPV20,Groningen\nPV21,Fryslân\n",
-)
-
-
-def test_load_coverage_of_an_older_release_derives_the_list_as_of_its_making(
-    tmp_path: Path,
-) -> None:
-    """A release that predates the recorded list: who had submitted when it was made, from
-    the store's own submission records, as long as that gives the release's own count."""
-    register = parse_register(*TINY_REGISTER)
+def test_coverage_of_a_quarter_still_running_lists_nobody_as_missing(tmp_path: Path) -> None:
+    made = dt.datetime(2025, 11, 20, 12)  # 2025-Q4 is still running
+    a = load_register().valid_in(2025)[0].code
     with Store(tmp_path / "db.duckdb") as store:
-        _submit(store, "GM0001", ONE_ROW, dt.datetime(2025, 4, 2))
-        _submit(store, "GM0002", ONE_ROW.iloc[:0], dt.datetime(2025, 4, 3))  # a nil return
-        _submit(store, "GM0003", ONE_ROW, dt.datetime(2025, 4, 21))  # after the release
-        counts = {"expected": 3, "submitted": 1, "nil_return": 1, "missing": 1}
-        release = {
-            "id": "2025-Q1-r1",
-            "year": 2025,
-            "quarter": 1,
-            "created_at": "2025-04-20T12:00:00Z",
-            "coverage": {"2025-Q1": counts},
-        }
-        (c,) = load_coverage(store, release, register)
-        assert (c.period, c.expected, c.submitted, c.nil_return, c.missing) == (
-            "2025-Q1",
-            3,
-            2,
-            1,
-            1,
-        )
-        assert c.not_reported == (NonReporter("GM0003", "Ceedorp", "Fryslân"),)
-        # Counted as reported by the release though stamped later: the store cannot say who.
-        release["coverage"] = {"2025-Q1": {**counts, "submitted": 2, "missing": 0}}
-        (c,) = load_coverage(store, release, register)
-    assert c.missing == 0 and c.not_reported is None
-    data = ReportData(release=release, tables={}, coverage=[c])
-    assert data.unlisted_quarters == [1] and data.reported_every_quarter is None
+        _submit(store, a, ONE_ROW, made - dt.timedelta(days=1), period="2025-Q3")
+        store.set_budget(2025, 1.0, made, "admin")
+        make_release(store, ReleaseRequest(2025, 0.5), made)
+        data = load_report_data(store, 2025)
+    running = [c for c in data.coverage if not c.ended]
+    assert [c.period for c in running] == ["2025-Q4"] and running[0].not_reported is None
+    assert data.unlisted_quarters == [4]
+    assert all(c.not_reported is not None for c in data.coverage if c.ended)

@@ -153,7 +153,9 @@ description_en = "g"
 def test_taxonomy_counting_rules_in_both_languages() -> None:
     tax = load_taxonomy()
     nl, en = tax.counting_rules("nl"), tax.counting_rules("en")
-    assert len(nl) == len(en) == 5
+    assert len(nl) == len(en) == 6
+    assert any("gemeenschappelijke regeling" in r for r in nl)  # shared services report once
+    assert any("joint arrangement" in r for r in en)
     assert nl[0].startswith("De eenheid is één incident") and en[0].startswith(
         "The unit is one incident"
     )

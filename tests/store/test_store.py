@@ -211,7 +211,8 @@ def test_store_backup_and_restore_round_trip_every_table(tmp_path: Path) -> None
         AuditEntry(NOW, "t", "municipality", "POST", "/x", "submit", "GM0363", 201, "accepted")
     )
     store.backup(tmp_path / "backup")
-    restored = Store.restore(tmp_path / "backup", tmp_path / "restored.duckdb")
+    journal = store.journal_path
+    restored = Store.restore(tmp_path / "backup", tmp_path / "restored.duckdb", journal=journal)
     before, after = _all_tables(store), _all_tables(restored)
     assert set(before) == set(after) and all(
         before[t] for t in ("ledger", "releases", "release_tables", "tokens")
@@ -221,9 +222,9 @@ def test_store_backup_and_restore_round_trip_every_table(tmp_path: Path) -> None
         store.release_table("2026-Q3-r1", "totals")
     )  # type: ignore[union-attr]
     with pytest.raises(StoreError, match="exists"):
-        Store.restore(tmp_path / "backup", tmp_path / "restored.duckdb")
+        Store.restore(tmp_path / "backup", tmp_path / "restored.duckdb", journal=journal)
     with pytest.raises(StoreError, match="not a lekstat backup"):
-        Store.restore(tmp_path, tmp_path / "other.duckdb")
+        Store.restore(tmp_path, tmp_path / "other.duckdb", journal=journal)
     restored.close()
     store.close()
 
@@ -246,7 +247,7 @@ def test_store_restore_refuses_a_changed_backup_and_runs_none_of_its_sql(tmp_pat
         shutil.copytree(tmp_path / "backup", copy)
         change(copy)
         with pytest.raises(StoreError, match=message):
-            Store.restore(copy, tmp_path / "target.duckdb")
+            Store.restore(copy, tmp_path / "target.duckdb", journal=tmp_path / "db.duckdb.journal")
         assert not (tmp_path / "target.duckdb").exists()
 
 

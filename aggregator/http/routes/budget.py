@@ -1,4 +1,4 @@
-"""The privacy budget of a data year: set by the statistician, spent by releases."""
+"""The privacy budget of a data year: set (and raised) by the admin, spent by releases."""
 
 from __future__ import annotations
 
@@ -45,6 +45,17 @@ def get_budget(
     return BudgetOut.of(budget.show(context, principal, year))
 
 
+class BudgetRaise(BaseModel):
+    """A higher total for a year that was spent from, with the reason."""
+
+    model_config = ConfigDict(strict=True, extra="forbid")
+
+    rho: float = Field(examples=[1.0], json_schema_extra=RHO_RANGE)
+    reason: str = Field(
+        json_schema_extra={"minLength": budget.MIN_REASON, "maxLength": budget.MAX_REASON}
+    )
+
+
 @router.put(
     "/budget/{year}",
     response_model=BudgetOut,
@@ -58,6 +69,26 @@ def set_budget(
     note: NoteDep,
     year: int = Year,
 ) -> BudgetOut:
-    """Set the total; refused (409) below what releases have already spent."""
+    """Set the total within the ceiling; refused (409) below what releases already spent, and
+    above the current total once anything was spent (that is a raise)."""
     view, _ = budget.set_total(context, principal, year, body.rho, note)
+    return BudgetOut.of(view)
+
+
+@router.post(
+    "/budget/{year}/raise",
+    response_model=BudgetOut,
+    summary="Raise a spent year's budget, with a reason",
+    responses={**WITH_BODY, **errors(409)},
+)
+def raise_budget(
+    body: BudgetRaise,
+    principal: Annotated[Principal, Depends(allowed("raise_budget"))],
+    context: ContextDep,
+    note: NoteDep,
+    year: int = Year,
+) -> BudgetOut:
+    """A deliberate raise: kept with the old and new value and the reason, and shown in every
+    later release's certificate."""
+    view, _ = budget.raise_total(context, principal, year, body.rho, body.reason, note)
     return BudgetOut.of(view)

@@ -15,6 +15,7 @@ from aggregator.http.deps import ContextDep, LangDep, NoteDep, allowed
 from aggregator.http.models import (
     AUTHENTICATED,
     WITH_BODY,
+    Certificate,
     JsonInt,
     Preview,
     ReleaseList,
@@ -113,6 +114,18 @@ def list_releases(
 def get_release(release_id: str, principal: Reader, context: ContextDep) -> ReleaseMeta:
     """Mechanism, ρ per table and in total, (ε, δ), noise scales, plan, coverage, versions."""
     return ReleaseMeta(**releases.get(context, principal, release_id))
+
+
+@router.get(
+    "/releases/{release_id}/certificate",
+    response_model=Certificate,
+    summary="A release's privacy certificate",
+    responses=errors(404),
+)
+def get_certificate(release_id: str, principal: Reader, context: ContextDep) -> Certificate:
+    """Privacy unit, mechanism, ρ per table, the release's and the year's (ε, δ), the year's
+    releases and budget changes, what the guarantee does not cover; made with the release."""
+    return Certificate(**releases.certificate(context, principal, release_id))
 
 
 @router.get(

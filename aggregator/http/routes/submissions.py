@@ -24,7 +24,6 @@ from aggregator.http.models import (
     ReceiptWithData,
     Row,
     SubmissionList,
-    SubmissionMetadata,
     errors,
     submission_body,
 )
@@ -170,25 +169,19 @@ def list_submissions(
     context: ContextDep,
     period: str | None = Query(None, json_schema_extra=PERIOD_SCHEMA),
 ) -> SubmissionList:
-    """A municipality's own versions (receipts); for a statistician every version's metadata."""
+    """The calling municipality's own versions (receipts), oldest first."""
     records = submissions.versions(context, principal, period)
-    if principal.role == "municipality":
-        return SubmissionList(submissions=[Receipt.of(r) for r in records])
-    return SubmissionList(submissions=[SubmissionMetadata.of(r) for r in records])
+    return SubmissionList(submissions=[Receipt.of(r) for r in records])
 
 
 @router.get(
     "/submissions/{submission_id}",
-    response_model=ReceiptWithData | SubmissionMetadata,
+    response_model=ReceiptWithData,
     summary="One version",
     responses=errors(404, s404="No such submission, or not one this token may see"),
 )
-def get_submission(
-    submission_id: str, principal: Reader, context: ContextDep
-) -> ReceiptWithData | SubmissionMetadata:
-    """The owning municipality sees the receipt with its rows; a statistician the metadata."""
-    if principal.role != "municipality":
-        return SubmissionMetadata.of(submissions.version(context, principal, submission_id))
+def get_submission(submission_id: str, principal: Reader, context: ContextDep) -> ReceiptWithData:
+    """The owning municipality's receipt of a version, with its rows."""
     record, frame = submissions.rows(context, principal, submission_id)
     data = [Row.model_validate(row) for row in frame.to_dict(orient="records")]
     # The receipt's "rows" is the row count; the rows themselves are "data".
