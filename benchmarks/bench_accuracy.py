@@ -34,6 +34,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
+import pandas as pd
 import scipy.optimize
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
@@ -43,7 +44,7 @@ from benchlib import machine
 from aggregator.demo.synth import SyntheticConfig, generate
 from aggregator.dp import engine, estimation, privacy
 from aggregator.dp.layout import PlanLayout, plan_layout
-from schemas.tables import ALL_STAGE_PLAN, DEFAULT_PLAN, TableSpec
+from schemas.tables import ALL_STAGE_PLAN, DEFAULT_PLAN, SIGNAL, TableSpec
 from schemas.taxonomy import load_taxonomy
 
 YEAR = 2026
@@ -71,9 +72,22 @@ class Run:
     #: Per release: covered, cells, covered reliable, reliable.
     per_release: np.ndarray
     distinct: np.ndarray
-    #: (table, code) → [releases where reliable, releases, sum of true counts].
+    #: (function_group or function_type, code) → new cases: [releases where reliable,
+    #: releases, sum of true counts].
     by_code: dict[tuple[str, str], list[int]]
     releases: int
+    #: Cells whose interval was widened to contain the published integer (methodology §7).
+    widened: int
+
+
+def new_cases(spec: TableSpec, frame: pd.DataFrame) -> tuple[str | None, np.ndarray]:
+    """Whether the table gives new cases by function group or type, and which rows do."""
+    for dim in ("function_group", "function_type"):
+        if spec.stage == SIGNAL and spec.dimensions == (dim,):
+            return dim, np.ones(len(frame), dtype=bool)
+        if spec.dimensions == ("stage", dim):
+            return dim, (frame["stage"] == SIGNAL).to_numpy()
+    return None, np.zeros(len(frame), dtype=bool)
 
 
 def run(plan: Sequence[TableSpec], rho: float, truths: int, reps: int) -> Run:
@@ -89,11 +103,13 @@ def run(plan: Sequence[TableSpec], rho: float, truths: int, reps: int) -> Run:
     per_release: list[tuple[int, int, int, int]] = []  # covered, cells, covered reliable, reliable
     distinct: list[int] = []
     by_code: dict[tuple[str, str], list[int]] = {}  # (table, code): [reliable, releases, truth]
+    widened = 0
     for seed in range(truths):
         rows = generate([YEAR], SyntheticConfig(seed=1000 + seed)).truth_rows(YEAR)
         exact = engine.exact_tables(rows, plan, year=YEAR)
         for _ in range(reps):
             release = engine.compute_release(exact, plan, rho, year=YEAR)
+            widened += release.widened_intervals
             trusted_all: list[int] = []
             counts = [0, 0, 0, 0]
             for table in layout.tables:
@@ -116,10 +132,11 @@ def run(plan: Sequence[TableSpec], rho: float, truths: int, reps: int) -> Run:
                     counts[3] + int(ok.sum()),
                 ]
                 trusted_all.extend(int(i) for i in table.start + np.flatnonzero(ok))
-                if n in ("signals_by_function_group", "signals_by_function_type"):
-                    dim = table.spec.dimensions[0]
-                    for code, flag, truth in zip(frame[dim], ok, x, strict=True):
-                        entry = by_code.setdefault((n, str(code)), [0, 0, 0])
+                dim, selected = new_cases(table.spec, frame)
+                if dim is not None:
+                    codes = frame[dim].to_numpy()[selected]
+                    for code, flag, truth in zip(codes, ok[selected], x[selected], strict=True):
+                        entry = by_code.setdefault((dim, str(code)), [0, 0, 0])
                         entry[0] += int(flag)
                         entry[1] += 1
                         entry[2] += int(truth)
@@ -136,6 +153,7 @@ def run(plan: Sequence[TableSpec], rho: float, truths: int, reps: int) -> Run:
         distinct=np.array(distinct, dtype=float),
         by_code=by_code,
         releases=truths * reps,
+        widened=widened,
     )
 
 
@@ -240,19 +258,20 @@ def print_run(r: Run, brief: bool) -> None:
         f"({per[:, 3].sum() / per[:, 1].sum():.1%}); distinct reliable figures "
         f"{r.distinct.mean():.1f} (min {r.distinct.min():.0f}, max {r.distinct.max():.0f}); "
         f"coverage {all_cov:.4f} (MC SE {all_se:.4f}), of reliable cells {rel_cov:.4f} "
-        f"(MC SE {rel_se:.4f})"
+        f"(MC SE {rel_se:.4f}); intervals widened {r.widened / per[:, 1].sum():.4%}"
     )
-    if brief:
-        return
     tax = load_taxonomy()
-    for table, dim in (
-        ("signals_by_function_group", "function_group"),
-        ("signals_by_function_type", "function_type"),
-    ):
+    for dim in ("function_group", "function_type"):
         entries = sorted(
-            ((code, v) for (t, code), v in r.by_code.items() if t == table),
+            ((code, v) for (d, code), v in r.by_code.items() if d == dim),
             key=lambda kv: -kv[1][2],
         )
+        if brief:
+            shares = ", ".join(
+                f"{code.split('_')[0]} {ok / k:.0%}" for code, (ok, k, _) in entries[:6]
+            )
+            print(f"new cases by {dim} reliable (largest six): {shares}")
+            continue
         print(f"new cases by {dim}: share of releases reliable (mean true count)")
         for code, (ok, k, truth) in entries:
             print(f"  {code:<22} {ok / k:6.1%}  ({truth / k:5.1f})  {tax.label(dim, code, 'en')}")
@@ -261,8 +280,8 @@ def print_run(r: Run, brief: bool) -> None:
 def main() -> None:
     """Print the figures."""
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--truths", type=int, default=10, help="synthetic data years per ρ")
-    parser.add_argument("--reps", type=int, default=40, help="releases per data year")
+    parser.add_argument("--truths", type=int, default=20, help="synthetic data years per ρ")
+    parser.add_argument("--reps", type=int, default=50, help="releases per data year")
     parser.add_argument("--rhos", type=float, nargs="+", default=list(RHOS), help="ρ values")
     args = parser.parse_args()
     print(f"date: {time.strftime('%Y-%m-%d %H:%M %Z')}")

@@ -12,7 +12,8 @@ year without data; then the process's peak RSS (``VmHWM``). Plans:
 - for comparison, the constraint construction lekstat used before (a row for every shared sum
   of every pair of tables, then an SVD) on the largest plans.
 
-Run: ``make bench`` or ``python benchmarks/bench_plan.py [--search N]``. A script, not a test.
+Each figure is the median of ``--runs`` fresh processes. Run: ``make bench`` or
+``python benchmarks/bench_plan.py [--search N] [--runs N]``. A script, not a test.
 """
 
 from __future__ import annotations
@@ -181,6 +182,7 @@ def main() -> None:
     """Print the figures (each plan measured in a child process of this script)."""
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--search", type=int, default=30, help="random plans to search")
+    parser.add_argument("--runs", type=int, default=3, help="fresh processes per plan")
     parser.add_argument("--child", help=argparse.SUPPRESS)
     args = parser.parse_args()
     catalogue = plans(args.search) if args.child is None else None
@@ -191,7 +193,10 @@ def main() -> None:
     assert catalogue is not None
     print(f"date: {time.strftime('%Y-%m-%d %H:%M %Z')}")
     print(f"machine: {machine()}")
-    print(f"bounds: {MAX_PLAN_TABLES} tables, {MAX_PLAN_CELLS} cells; search: {args.search}")
+    print(
+        f"bounds: {MAX_PLAN_TABLES} tables, {MAX_PLAN_CELLS} cells; search: {args.search}; "
+        f"median of {args.runs} fresh processes per plan"
+    )
     start = time.time()
     print(
         f"{'plan':<32} {'tables':>6} {'cells':>5} {'rows':>5} {'rank':>5} {'layout':>7} "
@@ -200,15 +205,19 @@ def main() -> None:
     for i, (name, (plan, quarter)) in enumerate(catalogue.items()):
         task = [[t.to_dict() for t in plan], quarter, i >= 3]  # the large ones: also the old way
         child = [sys.executable, __file__, "--child", json.dumps(task)]
-        line = subprocess.run(child, check=True, capture_output=True, text=True).stdout
-        r = json.loads(line.splitlines()[-1])
+        runs = []
+        for _ in range(args.runs):
+            out = subprocess.run(child, check=True, capture_output=True, text=True).stdout
+            runs.append(json.loads(out.splitlines()[-1]))
+        # The median of fresh processes: a shared machine stalls one now and then.
+        r = {k: float(np.median([run[k] for run in runs])) for k in runs[0]}
         before = (
-            f"{r['old_rows']:>6} {r['old_seconds']:6.2f} {r['old_peak']:6.0f} MiB"
+            f"{r['old_rows']:>6.0f} {r['old_seconds']:6.2f} {r['old_peak']:6.0f} MiB"
             if "old_rows" in r
             else ""
         )
         print(
-            f"{name:<32} {r['tables']:6d} {r['cells']:5d} {r['rows']:5d} {r['rank']:5d} "
+            f"{name:<32} {r['tables']:6.0f} {r['cells']:5.0f} {r['rows']:5.0f} {r['rank']:5.0f} "
             f"{r['layout']:7.3f} {r['split']:6.3f} {r['preview']:7.3f} {r['release']:7.3f} "
             f"{r['peak']:4.0f} MiB {before:>24}  (RSS after imports {r['base']:.0f} MiB)"
         )
