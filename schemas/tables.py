@@ -97,9 +97,9 @@ VALUE_DESCRIPTIONS = {
 
 #: A table's weight in the objective of the budget split (``docs/methodology.md`` §4) is a
 #: number from MIN_WEIGHT to MAX_WEIGHT, and within one plan the largest weight is at most
-#: MAX_WEIGHT_RATIO times the smallest. Only ratios matter; beyond a ratio of 100 the split's
-#: floor (every table keeps a quarter of an even share) decides anyway, and tiny weights such
-#: as 1e-300 are refused before they can reach floating-point underflow.
+#: MAX_WEIGHT_RATIO times the smallest. Only ratios matter; from a ratio of about 16 a light
+#: table sits at the split's floor (a quarter of an even share) anyway, so larger ratios say
+#: nothing more, and tiny weights such as 1e-300 are refused before they reach the arithmetic.
 MIN_WEIGHT = 0.01
 MAX_WEIGHT = 100.0
 MAX_WEIGHT_RATIO = 100.0

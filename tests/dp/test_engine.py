@@ -394,9 +394,13 @@ def test_default_plan_publishes_the_unrounded_estimate_its_interval_is_built_on(
         widened = (frame["ci_low"] < low) | (frame["ci_high"] > high)
         same = (frame["ci_low"] == low) & (frame["ci_high"] == high)
         assert (same | widened).all() and widened.sum() <= 1
-        # The rounding moves an estimate by less than its interval allows.
+        # Publishing moves a non-negative estimate by less than its interval allows; a negative
+        # one becomes a count from 0 up to at most its interval's end.
         gap = (frame["estimate"] - frame["estimate_unrounded"]).abs()
-        assert (gap[~widened] <= Z95 * frame["std_error"][~widened] + 1).all()
+        kept = ~widened & (frame["estimate_unrounded"] >= 0)
+        assert (gap[kept] <= Z95 * frame["std_error"][kept] + 1).all()
+        negative = ~widened & (frame["estimate_unrounded"] < 0)
+        assert (frame.loc[negative, "estimate"] <= frame.loc[negative, "ci_high"]).all()
 
 
 def test_preview_smallest_reliable_count_is_the_flag_rule_of_the_published_tables(
