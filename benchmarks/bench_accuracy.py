@@ -1,32 +1,41 @@
-"""Accuracy of lekstat's releases against the careful naive approach, at the same ρ.
+"""What a release can say: reliable cells, coverage and the budget split, on synthetic truth.
 
-Prints, per ρ and per table of the default plan, the RMSE of published cells against a known
-synthetic truth (:mod:`aggregator.demo.synth`, default world of about 100 incidents a year; one data
-year per seed) for:
+On the synthetic world of :mod:`aggregator.demo.synth` (default configuration, about 100 new
+cases a year; one data year per seed), releases of the default plan through
+:func:`aggregator.dp.engine.compute_release` at each ρ, and prints:
 
-- naive: ρ split evenly over the tables, each table noised on its own with OpenDP's discrete
-  Gaussian at its sensitivity, negative counts set to 0, no consistency;
-- lekstat: :func:`aggregator.dp.engine.compute_release` (budget split, least squares, non-negative
-  integers that add up);
-- alone: a single discrete Gaussian measurement of the table with lekstat's ρ share for it,
-  unprocessed (what that share buys without the other tables).
+- per table: the share of cells published as reliable (not flagged), the mean number of
+  reliable cells, the coverage of the 95% intervals (all cells, and the reliable ones alone)
+  and the RMSE of the published integers;
+- the number of *distinct* reliable figures per release (a function type alone in its group
+  is the same figure as the group, and is counted once);
+- per function group and function type, how often its new-case figure is reliable;
+- coverage over all cells and over the reliable ones, with Monte-Carlo standard errors;
+- the same figures in brief for ALL_STAGE_PLAN (every table keeps all eight stages, the
+  earlier default), for comparison;
+- the budget split's objective (Σ_t w_t · mean cell variance after least squares, ρ = 1) for
+  the split lekstat uses (certified optimum), the best of several random restarts, the split
+  lekstat used before (commit 934882b: every table other than the totals at the variance of
+  its weight-proportional share, the rest to the totals) and an even split.
 
-and the coverage of lekstat's 95% intervals. It also prints the limit of the ratios as ρ grows
-(no noisy negatives left for the non-negative step to remove, so only the budget split and the
-least squares count), for lekstat's split, the even split, and the best split a search finds
-for the plan's mean with the totals at most 0.65 × naive. Run: ``make bench`` or
-``python benchmarks/bench_accuracy.py [--reps N] [--truths N]``. It is a script, not a test.
+Run: ``make bench`` or ``python benchmarks/bench_accuracy.py [--truths N] [--reps N]``. It is a
+script, not a test.
 """
 
 from __future__ import annotations
 
 import argparse
+import itertools
 import math
 import sys
 import time
+from collections.abc import Sequence
+from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
+import pandas as pd
+import scipy.optimize
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
@@ -34,146 +43,269 @@ from benchlib import machine
 
 from aggregator.demo.synth import SyntheticConfig, generate
 from aggregator.dp import engine, estimation, privacy
-from aggregator.dp.layout import plan_layout
-from schemas.tables import DEFAULT_PLAN
+from aggregator.dp.layout import PlanLayout, plan_layout
+from schemas.tables import ALL_STAGE_PLAN, DEFAULT_PLAN, SIGNAL, TableSpec
+from schemas.taxonomy import load_taxonomy
 
 YEAR = 2026
-RHOS = (0.1, 0.5, 1.0, 2.0)
+RHOS = (0.5, 1.0)
 
 
-def naive_release(exact: dict[str, np.ndarray], mech: privacy.Mechanism) -> dict[str, np.ndarray]:
-    """Each table noised on its own and negatives set to 0."""
-    return {k: np.maximum(v, 0) for k, v in mech.measure(exact).items()}
+def quantity_ids(layout: PlanLayout) -> np.ndarray:
+    """Per cell an id that two cells share exactly when they are the same figure: equal for
+    every set of tables that agree (their rows of the null basis are equal)."""
+    ids: dict[bytes, int] = {}
+    rows = np.round(layout.null_basis, 9) + 0.0  # + 0.0 makes -0.0 equal to 0.0
+    return np.array([ids.setdefault(r.tobytes(), len(ids)) for r in rows])
 
 
-#: The default plan laid out as the engine lays it out: cells, sensitivities, constraints.
-LAYOUT = plan_layout(DEFAULT_PLAN, year=YEAR)
+@dataclass
+class Run:
+    """The tallies of one plan and ρ over all releases."""
+
+    names: list[str]
+    cells: dict[str, int]
+    reliable: dict[str, int]
+    covered: dict[str, int]
+    covered_reliable: dict[str, int]
+    rmse: dict[str, float]
+    #: Per release: covered, cells, covered reliable, reliable.
+    per_release: np.ndarray
+    distinct: np.ndarray
+    #: (function_group or function_type, code) → new cases: [releases where reliable,
+    #: releases, sum of true counts].
+    by_code: dict[tuple[str, str], list[int]]
+    releases: int
+    #: Cells whose interval was widened to contain the published integer (methodology §7).
+    widened: int
 
 
-def mechanism(shares: dict[str, float]) -> privacy.Mechanism:
-    """OpenDP measurements of the default plan's tables at the given ρ per table, each at the
-    sensitivity the engine uses for it."""
-    return privacy.build_mechanism(
-        [
-            privacy.TableNoise(t.spec.name, len(t.cells), t.sensitivity_l2, shares[t.spec.name])
-            for t in LAYOUT.tables
-        ]
-    )
+def new_cases(spec: TableSpec, frame: pd.DataFrame) -> tuple[str | None, np.ndarray]:
+    """Whether the table gives new cases by function group or type, and which rows do."""
+    for dim in ("function_group", "function_type"):
+        if spec.stage == SIGNAL and spec.dimensions == (dim,):
+            return dim, np.ones(len(frame), dtype=bool)
+        if spec.dimensions == ("stage", dim):
+            return dim, (frame["stage"] == SIGNAL).to_numpy()
+    return None, np.zeros(len(frame), dtype=bool)
 
 
-def run(rho: float, truths: int, reps: int) -> dict[str, dict[str, float]]:
-    """Squared errors per table and approach, summed over truths and repetitions."""
-    names = [t.name for t in DEFAULT_PLAN]
-    even = {n: rho / len(names) for n in names}
-    ours = engine.allocate(DEFAULT_PLAN, rho, year=YEAR)
-    sq = {a: dict.fromkeys(names, 0.0) for a in ("naive", "lekstat", "alone")}
-    cells = dict.fromkeys(names, 0)
-    covered = dict.fromkeys(names, 0)
+def run(plan: Sequence[TableSpec], rho: float, truths: int, reps: int) -> Run:
+    """Reliability and coverage of ``reps`` releases of each of ``truths`` synthetic years."""
+    layout = plan_layout(plan, year=YEAR)
+    same = quantity_ids(layout)
+    names = [t.name for t in plan]
+    cells = {n: 0 for n in names}
+    reliable = {n: 0 for n in names}
+    covered = {n: 0 for n in names}
+    covered_reliable = {n: 0 for n in names}
+    squares = {n: 0.0 for n in names}
+    per_release: list[tuple[int, int, int, int]] = []  # covered, cells, covered reliable, reliable
+    distinct: list[int] = []
+    by_code: dict[tuple[str, str], list[int]] = {}  # (table, code): [reliable, releases, truth]
     widened = 0
     for seed in range(truths):
         rows = generate([YEAR], SyntheticConfig(seed=1000 + seed)).truth_rows(YEAR)
-        exact = engine.exact_tables(rows, DEFAULT_PLAN, year=YEAR)
-        naive_mech, alone_mech = mechanism(even), mechanism(ours)
+        exact = engine.exact_tables(rows, plan, year=YEAR)
         for _ in range(reps):
-            naive = naive_release(exact, naive_mech)
-            alone = alone_mech.measure(exact)
-            release = engine.compute_release(exact, DEFAULT_PLAN, rho, year=YEAR)
+            release = engine.compute_release(exact, plan, rho, year=YEAR)
             widened += release.widened_intervals
-            for n in names:
-                x = exact[n]
-                table = release.tables[n]
-                sq["naive"][n] += float(np.sum((naive[n] - x) ** 2))
-                sq["alone"][n] += float(np.sum((alone[n] - x) ** 2))
-                sq["lekstat"][n] += float(np.sum((table["estimate"].to_numpy() - x) ** 2))
-                inside = (table["ci_low"].to_numpy() <= x) & (x <= table["ci_high"].to_numpy())
-                covered[n] += int(inside.sum())
+            trusted_all: list[int] = []
+            counts = [0, 0, 0, 0]
+            for table in layout.tables:
+                n, frame, x = (
+                    table.spec.name,
+                    release.tables[table.spec.name],
+                    exact[table.spec.name],
+                )
+                inside = (frame["ci_low"].to_numpy() <= x) & (x <= frame["ci_high"].to_numpy())
+                ok = ~frame["unreliable"].to_numpy()
                 cells[n] += len(x)
-    out = {a: {n: math.sqrt(sq[a][n] / cells[n]) for n in names} for a in sq}
-    out["coverage"] = {n: covered[n] / cells[n] for n in names}
-    out["coverage"]["_all"] = sum(covered.values()) / sum(cells.values())
-    out["coverage"]["_widened"] = widened / sum(cells.values())
+                reliable[n] += int(ok.sum())
+                covered[n] += int(inside.sum())
+                covered_reliable[n] += int(inside[ok].sum())
+                squares[n] += float(np.sum((frame["estimate"].to_numpy() - x) ** 2))
+                counts = [
+                    counts[0] + int(inside.sum()),
+                    counts[1] + len(x),
+                    counts[2] + int(inside[ok].sum()),
+                    counts[3] + int(ok.sum()),
+                ]
+                trusted_all.extend(int(i) for i in table.start + np.flatnonzero(ok))
+                dim, selected = new_cases(table.spec, frame)
+                if dim is not None:
+                    codes = frame[dim].to_numpy()[selected]
+                    for code, flag, truth in zip(codes, ok[selected], x[selected], strict=True):
+                        entry = by_code.setdefault((dim, str(code)), [0, 0, 0])
+                        entry[0] += int(flag)
+                        entry[1] += 1
+                        entry[2] += int(truth)
+            per_release.append((counts[0], counts[1], counts[2], counts[3]))
+            distinct.append(len(set(same[trusted_all])))
+    return Run(
+        names=names,
+        cells=cells,
+        reliable=reliable,
+        covered=covered,
+        covered_reliable=covered_reliable,
+        rmse={n: math.sqrt(squares[n] / cells[n]) for n in names},
+        per_release=np.array(per_release, dtype=float),
+        distinct=np.array(distinct, dtype=float),
+        by_code=by_code,
+        releases=truths * reps,
+        widened=widened,
+    )
+
+
+def pooled(hit: np.ndarray, n: np.ndarray) -> tuple[float, float]:
+    """A share pooled over releases and its Monte-Carlo standard error (releases independent)."""
+    share = hit.sum() / n.sum()
+    return float(share), float(np.sqrt(np.sum((hit - share * n) ** 2)) / n.sum())
+
+
+def previous_split(
+    sizes: Sequence[int],
+    sensitivities: Sequence[float],
+    weights: Sequence[float],
+    layout: PlanLayout,
+) -> np.ndarray:
+    """The split lekstat used until commit 934882b (reproduced here for comparison)."""
+    w = np.asarray(weights, dtype=float)
+    reference = w / w.sum()
+    anchor = layout.anchor
+    if anchor is None:
+        return reference
+    sens2 = np.asarray(sensitivities, dtype=float) ** 2
+    starts = np.cumsum([0, *sizes])
+    spans = [slice(int(a), int(b)) for a, b in itertools.pairwise(starts)]
+    target = sens2 / (2 * reference)
+    others = np.arange(len(sizes)) != anchor
+    shares = reference.copy()
+    for _ in range(200):
+        var = np.repeat(sens2 / (2 * shares), sizes)
+        ratio = estimation.table_mean_variances(var, layout.basis, spans) / target
+        new = shares.copy()
+        new[others] = np.maximum(shares[others] * ratio[others], 0.25 * reference[others])
+        new[anchor] = 1.0 - new[others].sum()
+        if np.max(np.abs(new - shares)) < 1e-13:
+            return new / new.sum()
+        shares = new
+    return shares / shares.sum()
+
+
+def splits(plan: Sequence[TableSpec]) -> dict[str, tuple[float, float]]:
+    """Objective value and relative gap bound of each split; the planning time of lekstat's."""
+    layout = plan_layout(plan, year=YEAR)
+    sizes = [len(t.cells) for t in layout.tables]
+    sens = [t.sensitivity_l2 for t in layout.tables]
+    weights = [t.spec.weight for t in layout.tables]
+    problem = estimation.SplitProblem.build(sizes, sens, weights, layout.basis, layout.null_basis)
+    n = len(sizes)
+    floor = estimation.FLOOR / n
+    with estimation.one_blas_thread():
+        times = []
+        for _ in range(5):
+            start = time.perf_counter()
+            ours = estimation.split_budget(sizes, sens, weights, layout.basis, layout.null_basis)
+            times.append(time.perf_counter() - start)
+        best = math.inf
+        rng = np.random.default_rng(0)
+        for _ in range(10):  # independent restarts: none may beat the certified optimum
+            x0 = floor + rng.dirichlet(np.ones(n)) * (1 - n * floor)
+            result = scipy.optimize.minimize(
+                lambda x: problem.value_and_gradient(np.maximum(x, floor)),
+                x0,
+                jac=True,
+                method="SLSQP",
+                bounds=[(floor, 1.0)] * n,
+                constraints=[{"type": "eq", "fun": lambda x: x.sum() - 1.0}],
+                options={"ftol": 1e-15, "maxiter": 500},
+            )
+            best = min(best, problem.value(estimation._feasible(result.x, floor)))
+        out: dict[str, tuple[float, float]] = {}
+        for name, shares in (
+            ("lekstat (convex optimum)", ours),
+            ("before (commit 934882b)", previous_split(sizes, sens, weights, layout)),
+            ("even split", np.full(n, 1 / n)),
+        ):
+            value, grad = problem.value_and_gradient(shares)
+            out[name] = (value, estimation.optimality_gap(grad, np.maximum(shares, floor), floor))
+        out["best of 10 random restarts"] = (best, math.nan)
+        out["_time"] = (float(np.median(times)), min(times))
     return out
 
 
-def limits() -> dict[str, tuple[float, float, float]]:
-    """(totals, mean, worst) RMSE ratios to naive without the non-negative step, per split.
-
-    Without noisy negatives to remove, a table's RMSE is the square root of its mean cell
-    variance after least squares; ratios do not depend on ρ.
-    """
-    sizes = [len(t.cells) for t in LAYOUT.tables]
-    sens2 = np.array([t.sensitivity_l2 for t in LAYOUT.tables]) ** 2
-    spans = [t.slice for t in LAYOUT.tables]
-    anchor = LAYOUT.anchor if LAYOUT.anchor is not None else 0
-    even = np.full(len(sizes), 1 / len(sizes))
-    naive = np.sqrt(sens2 / (2 * even))  # each table alone; negatives are no issue in the limit
-
-    def ratios(shares: np.ndarray) -> tuple[float, float, float]:
-        var = np.repeat(sens2 / (2 * shares), sizes)
-        r = np.sqrt(estimation.table_mean_variances(var, LAYOUT.basis, spans))
-        return (
-            float(r[anchor] / naive[anchor]),
-            float(r.mean() / naive.mean()),
-            float(max(r / naive)),
+def print_run(r: Run, brief: bool) -> None:
+    """The figures of one plan and ρ."""
+    per = r.per_release
+    if not brief:
+        print(
+            f"{'table':<32} {'cells':>5} {'reliable':>8} {'per rel.':>8} {'coverage':>8} "
+            f"{'reliable':>8} {'RMSE':>6}"
         )
-
-    def penalised(x: np.ndarray) -> float:
-        totals, mean, _ = ratios(np.exp(x) / np.exp(x).sum())
-        return mean + 100 * max(0.0, totals - 0.65) ** 2
-
-    x = np.log(even)  # a plain gradient search on log-shares; 8 variables
-    for _ in range(600):
-        base = penalised(x)
-        grad = np.array([(penalised(x + 1e-5 * e) - base) / 1e-5 for e in np.eye(len(x))])
-        x = x - 0.02 * grad / (np.abs(grad).max() + 1e-12)
-    ours = np.array(list(engine.allocate(DEFAULT_PLAN, 1.0, year=YEAR).values()))
-    return {
-        "lekstat's split": ratios(ours),
-        "even split": ratios(even),
-        "best found, totals ≤ 0.65": ratios(np.exp(x) / np.exp(x).sum()),
-    }
+        for n in r.names:
+            of_rel = r.covered_reliable[n] / r.reliable[n] if r.reliable[n] else math.nan
+            print(
+                f"{n:<32} {r.cells[n] // r.releases:5d} {r.reliable[n] / r.cells[n]:8.1%} "
+                f"{r.reliable[n] / r.releases:8.1f} {r.covered[n] / r.cells[n]:8.3f} "
+                f"{of_rel:8.3f} {r.rmse[n]:6.2f}"
+            )
+    all_cov, all_se = pooled(per[:, 0], per[:, 1])
+    rel_cov, rel_se = pooled(per[:, 2], per[:, 3])
+    size = sum(r.cells.values()) // r.releases
+    print(
+        f"reliable cells per release {per[:, 3].mean():.1f} of {size} "
+        f"({per[:, 3].sum() / per[:, 1].sum():.1%}); distinct reliable figures "
+        f"{r.distinct.mean():.1f} (min {r.distinct.min():.0f}, max {r.distinct.max():.0f}); "
+        f"coverage {all_cov:.4f} (MC SE {all_se:.4f}), of reliable cells {rel_cov:.4f} "
+        f"(MC SE {rel_se:.4f}); intervals widened {r.widened / per[:, 1].sum():.4%}"
+    )
+    tax = load_taxonomy()
+    for dim in ("function_group", "function_type"):
+        entries = sorted(
+            ((code, v) for (d, code), v in r.by_code.items() if d == dim),
+            key=lambda kv: -kv[1][2],
+        )
+        if brief:
+            shares = ", ".join(
+                f"{code.split('_')[0]} {ok / k:.0%}" for code, (ok, k, _) in entries[:6]
+            )
+            print(f"new cases by {dim} reliable (largest six): {shares}")
+            continue
+        print(f"new cases by {dim}: share of releases reliable (mean true count)")
+        for code, (ok, k, truth) in entries:
+            print(f"  {code:<22} {ok / k:6.1%}  ({truth / k:5.1f})  {tax.label(dim, code, 'en')}")
 
 
 def main() -> None:
     """Print the figures."""
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--truths", type=int, default=10, help="synthetic data years per ρ")
-    parser.add_argument("--reps", type=int, default=40, help="releases per truth")
+    parser.add_argument("--truths", type=int, default=20, help="synthetic data years per ρ")
+    parser.add_argument("--reps", type=int, default=50, help="releases per data year")
     parser.add_argument("--rhos", type=float, nargs="+", default=list(RHOS), help="ρ values")
     args = parser.parse_args()
     print(f"date: {time.strftime('%Y-%m-%d %H:%M %Z')}")
     print(f"machine: {machine()}")
-    print(f"truths: {args.truths} × releases: {args.reps} per ρ; plan: default (8 tables)")
+    print(f"truths: {args.truths} (seeds 1000…) × releases: {args.reps} per ρ")
     start = time.time()
     for rho in args.rhos:
-        r = run(rho, args.truths, args.reps)
         eps = privacy.rho_to_epsilon(rho)
-        print(f"\nρ = {rho} (ε = {eps:.2f}, δ = 1e-9)")
+        print(f"\n== default plan, ρ = {rho} (ε = {eps:.2f}, δ = 1e-9)")
+        print_run(run(DEFAULT_PLAN, rho, args.truths, args.reps), brief=False)
+        print(f"-- ALL_STAGE_PLAN (earlier default), ρ = {rho}")
+        reps = max(1, args.reps // 4)
+        print_run(run(ALL_STAGE_PLAN, rho, args.truths, reps), brief=True)
+    for label, plan in (("default plan", DEFAULT_PLAN), ("ALL_STAGE_PLAN", ALL_STAGE_PLAN)):
+        result = splits(plan)
+        best = result["lekstat (convex optimum)"][0]
+        median, fastest = result.pop("_time")
         print(
-            f"{'table':<16} {'naive':>7} {'lekstat':>8} {'ratio':>6} "
-            f"{'alone':>7} {'vs alone':>8} {'coverage':>8}"
+            f"\nsplit objective, {label} (ρ = 1; Σ w_t · mean variance; split "
+            f"{median * 1000:.0f} ms median, {fastest * 1000:.0f} ms fastest):"
         )
-        for t in DEFAULT_PLAN:
-            n = t.name
-            print(
-                f"{n:<16} {r['naive'][n]:7.2f} {r['lekstat'][n]:8.2f} "
-                f"{r['lekstat'][n] / r['naive'][n]:6.3f} {r['alone'][n]:7.2f} "
-                f"{r['lekstat'][n] / r['alone'][n]:8.3f} {r['coverage'][n]:8.3f}"
-            )
-        names = [t.name for t in DEFAULT_PLAN]
-        mean_naive = np.mean([r["naive"][n] for n in names])
-        mean_ours = np.mean([r["lekstat"][n] for n in names])
-        worst = max(r["lekstat"][n] / r["naive"][n] for n in names)
-        print(
-            f"totals ratio {r['lekstat']['totals'] / r['naive']['totals']:.3f} (goal ≤ 0.65); "
-            f"mean per-table RMSE ratio {mean_ours / mean_naive:.3f} (goal ≤ 0.85); "
-            f"worst table ratio {worst:.3f} (goal ≤ 1); "
-            f"coverage {r['coverage']['_all']:.4f}; widened {r['coverage']['_widened']:.4%}"
-        )
-    print("\nlimit as ρ grows (least squares only; the non-negative step no longer helps):")
-    print(f"{'split':<28} {'totals':>7} {'mean':>6} {'worst':>6}")
-    for name, (totals, mean, worst) in limits().items():
-        print(f"{name:<28} {totals:7.3f} {mean:6.3f} {worst:6.3f}")
+        print(f"{'split':<28} {'objective':>10} {'/ optimum':>9} {'gap bound':>10}")
+        for name, (value, gap) in result.items():
+            print(f"{name:<28} {value:10.3f} {value / best:9.4f} {gap / value:10.2e}")
     print(f"\nrun time: {time.time() - start:.0f} s")
 
 

@@ -62,15 +62,6 @@ SubmissionData: TypeAlias = "str | os.PathLike[str] | pd.DataFrame | RawTable"
 
 __all__ = ["Client", "Identity", "Receipt", "SubmissionData", "figures_frame", "validate"]
 
-#: The columns of a published table after its dimensions (and their labels).
-_FIGURE_TYPES = {
-    "estimate": "int64",
-    "std_error": "float64",
-    "ci_low": "int64",
-    "ci_high": "int64",
-    "unreliable": "bool",
-}
-
 DEFAULT_TIMEOUT = 30.0
 DEFAULT_RETRIES = 3
 #: The first wait between attempts, in seconds; it doubles after every retry.
@@ -536,7 +527,7 @@ def figures_frame(body: Mapping[str, Any], lang: Lang = "nl") -> pd.DataFrame:
     """A published table's JSON as a DataFrame: per dimension its code and ``<dim>_label``."""
     import pandas as pd
 
-    from schemas.tables import VALUE_COLUMNS, with_labels
+    from schemas.tables import VALUE_COLUMNS, VALUE_TYPES, with_labels
 
     dimensions = [str(d) for d in body["dimensions"]]
     rows: Sequence[Mapping[str, Any]] = body["rows"]
@@ -545,10 +536,12 @@ def figures_frame(body: Mapping[str, Any], lang: Lang = "nl") -> pd.DataFrame:
         for dimension in dimensions
     }
     for name in VALUE_COLUMNS:
+        if name == "estimate_unrounded" and rows and name not in rows[0]:
+            continue  # a release made before the unrounded estimate was published
         values = [row[name] for row in rows]
         if name == "unreliable" and not all(isinstance(v, bool) for v in values):
             raise ValueError("unreliable must be true or false")
-        columns[name] = pd.Series(values, dtype=_FIGURE_TYPES[name])
+        columns[name] = pd.Series(values, dtype=VALUE_TYPES[name])
     frame = with_labels(pd.DataFrame(columns), dimensions, lang)
     frame.attrs.update(
         release_id=body.get("release_id"), table=body.get("table"), dimensions=dimensions

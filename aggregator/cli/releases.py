@@ -59,15 +59,20 @@ def cmd_release_preview(args: argparse.Namespace, cli: Cli) -> int:
             f"{t.noise_scale:.2f}",
             f"{t.expected_std_error:.2f}",
             f"±{t.half_width_95:.1f}",
+            f"≥ {t.smallest_reliable}",
         )
         for t in tables
     ]
     header = (
-        ["tabel", "cellen", "rho", "ruisschaal", "standaardfout", "95%-marge"]
+        ["tabel", "cellen", "rho", "ruisschaal", "standaardfout", "95%-marge", "betrouwbaar"]
         if cli.lang == "nl"
-        else ["table", "cells", "rho", "noise scale", "std error", "95% margin"]
+        else ["table", "cells", "rho", "noise scale", "std error", "95% margin", "reliable"]
     )
     cli.print(table(rows, header))
+    cli.say(
+        "betrouwbaar: het kleinste aantal dat de tabel niet als onbetrouwbaar markeert",
+        "reliable: the smallest count the table does not mark as unreliable",
+    )
     return EXIT_OK
 
 

@@ -40,6 +40,29 @@ class TablePreview:
     noise_scale: float
     expected_std_error: float
     half_width_95: float
+    #: The smallest count that every cell of the table publishes as reliable (not flagged):
+    #: ⌈2 × 1.96 × the table's largest standard error⌉ (:func:`estimation.smallest_reliable`).
+    smallest_reliable: int
+
+
+class UnsoundReleaseError(ValueError):
+    """A release whose numbers cannot be right: not finite, or a standard error that is zero,
+    not finite, or smaller than any measurement allows. Raised before anything is published;
+    when raised by :func:`preview` or before the noise is drawn, nothing has been measured."""
+
+    code = "unsound_numbers"
+
+    def __init__(self, detail: str) -> None:
+        super().__init__(
+            f"the release would publish numbers that cannot be right ({detail}); nothing was "
+            "published or spent"
+        )
+        self.detail = detail
+        self.message_en = str(self)
+        self.message_nl = (
+            f"de publicatie zou getallen bevatten die niet kunnen kloppen ({detail}); er is "
+            "niets gepubliceerd of uitgegeven"
+        )
 
 
 @dataclass(frozen=True)
@@ -117,14 +140,15 @@ def _layout_and_shares(
     found = _recall(_LAYOUTS, key)
     if found is not None:
         return found
-    layout = plan_layout(plan, year=year, quarter=quarter, taxonomy=taxonomy, register=register)
-    shares = estimation.split_budget(
-        sizes=[len(t.cells) for t in layout.tables],
-        sensitivities=[t.sensitivity_l2 for t in layout.tables],
-        weights=[t.spec.weight for t in layout.tables],
-        basis=layout.basis,
-        anchor=layout.anchor,
-    )
+    with estimation.one_blas_thread():
+        layout = plan_layout(plan, year=year, quarter=quarter, taxonomy=taxonomy, register=register)
+        shares = estimation.split_budget(
+            sizes=[len(t.cells) for t in layout.tables],
+            sensitivities=[t.sensitivity_l2 for t in layout.tables],
+            weights=[t.spec.weight for t in layout.tables],
+            basis=layout.basis,
+            null_basis=layout.null_basis,
+        )
     _remember(_LAYOUTS, key, (layout, shares))
     return layout, shares
 
@@ -177,10 +201,30 @@ def _prepare(
     )
     # The discrete Gaussian's variance is below scale²; using scale² keeps SEs conservative.
     var = np.repeat([m.scale**2 for m in mechanism.tables], [len(t.cells) for t in layout.tables])
-    fit = estimation.LeastSquares.build(var, layout.basis)
-    planned = _Planned(layout, mechanism, fit, np.sqrt(fit.variances()))
+    with estimation.one_blas_thread():
+        fit = estimation.LeastSquares.build(var, layout.basis)
+        variances = fit.variances()
+    _check_variances(layout, var, variances)
+    planned = _Planned(layout, mechanism, fit, np.sqrt(variances))
     _remember(_PLANNED, key, planned)
     return planned
+
+
+def _check_variances(layout: PlanLayout, var: np.ndarray, variances: np.ndarray) -> None:
+    """Refuse standard errors that are not finite, zero, or outside what is possible.
+
+    Least squares never makes a cell worse than its own measurement (Var ≤ σ_i²), and no cell
+    can be known better than if every measurement had the smallest noise: with N the
+    orthonormal basis of agreeing vectors, Cov = N (Nᵀ Σ⁻¹ N)⁻¹ Nᵀ ⪰ σ²_min N Nᵀ, so
+    Var_i ≥ σ²_min (1 − ‖R_i‖²). A value outside these bounds is a numerical breakdown.
+    """
+    if not (np.all(np.isfinite(var)) and np.all(var > 0)):
+        raise UnsoundReleaseError("a noise variance is not a positive finite number")
+    if not np.all(np.isfinite(variances)) or np.any(variances <= 0):
+        raise UnsoundReleaseError("a standard error is zero or not finite")
+    floor = float(var.min()) * (1.0 - np.sum(layout.basis**2, axis=0))
+    if np.any(variances < floor * (1 - 1e-6)) or np.any(variances > var * (1 + 1e-6)):
+        raise UnsoundReleaseError("a standard error is outside what the measurements allow")
 
 
 def _meta(planned: _Planned) -> dict[str, dict[str, Any]]:
@@ -198,6 +242,7 @@ def _meta(planned: _Planned) -> dict[str, dict[str, Any]]:
             "sensitivity_l2": table.sensitivity_l2,
             "noise_scale": m.scale,
             "expected_std_error": float(planned.std_error[table.slice].mean()),
+            "smallest_reliable": estimation.smallest_reliable(planned.std_error[table.slice]),
         }
     return out
 
@@ -226,6 +271,7 @@ def preview(
             noise_scale=m["noise_scale"],
             expected_std_error=m["expected_std_error"],
             half_width_95=estimation.Z95 * m["expected_std_error"],
+            smallest_reliable=m["smallest_reliable"],
         )
         for m in meta.values()
     ]
@@ -247,13 +293,16 @@ def compute_release(
     _check_exact(exact, layout)
     noisy = planned.mechanism.measure(exact)
     y = np.concatenate([noisy[t.spec.name] for t in layout.tables]).astype(float)
-    fitted = planned.fit.estimate(y)
+    with estimation.one_blas_thread():
+        fitted = planned.fit.estimate(y)
+    if not np.all(np.isfinite(fitted)):
+        raise UnsoundReleaseError("an estimate is not finite")
     low, high = estimation.intervals(fitted, planned.std_error)
     publication = estimation.publish(
         fitted, low, high, _stage_totals(planned, fitted), layout.blocks
     )
     tables = {
-        t.spec.name: _frame(t.spec, t.cells, t.slice, publication, planned.std_error)
+        t.spec.name: _frame(t.spec, t.cells, t.slice, publication, fitted, planned.std_error)
         for t in layout.tables
     }
     mech = planned.mechanism
@@ -307,20 +356,23 @@ def _frame(
     cells: Sequence[tuple[str, ...]],
     span: slice,
     publication: estimation.Publication,
+    fitted: np.ndarray,
     std_error: np.ndarray,
 ) -> pd.DataFrame:
-    estimate = publication.estimate[span]
+    """A published table: its cells' codes, then :data:`VALUE_COLUMNS` in order."""
+    estimate = publication.estimate[span].astype(np.int64)
     low, high = publication.ci_low[span], publication.ci_high[span]
-    frame = pd.DataFrame(list(cells), columns=list(spec.dimensions))
-    frame["estimate"] = estimate.astype(np.int64)
-    frame["std_error"] = std_error[span].astype(float)
-    frame["ci_low"] = low.astype(np.int64)
-    frame["ci_high"] = high.astype(np.int64)
-    # The margin is the wider of the published interval and the nominal ±1.96 standard errors:
-    # an interval cut to [0, 0] by the non-negativity of counts is not a precise zero.
-    margin = np.maximum(high - low, 2 * estimation.Z95 * std_error[span])
-    frame["unreliable"] = margin > estimate
-    return frame
+    columns: dict[str, Any] = {
+        dim: [cell[k] for cell in cells] for k, dim in enumerate(spec.dimensions)
+    }
+    columns["estimate"] = estimate
+    # The unbiased estimate on which the interval is centred; std_error is its standard error.
+    columns["estimate_unrounded"] = fitted[span].astype(float)
+    columns["std_error"] = std_error[span].astype(float)
+    columns["ci_low"] = low.astype(np.int64)
+    columns["ci_high"] = high.astype(np.int64)
+    columns["unreliable"] = estimation.unreliable(estimate, low, high, std_error[span])
+    return pd.DataFrame(columns, index=pd.RangeIndex(len(cells)))
 
 
 __all__ = [
@@ -328,6 +380,7 @@ __all__ = [
     "VALUE_COLUMNS",
     "ReleaseResult",
     "TablePreview",
+    "UnsoundReleaseError",
     "allocate",
     "compute_release",
     "exact_tables",

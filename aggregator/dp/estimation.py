@@ -18,12 +18,17 @@ satisfy (their shared sums agree). The generalised least-squares estimate is
 
 from __future__ import annotations
 
-import itertools
+import math
 from collections.abc import Sequence
 from dataclasses import dataclass
+from functools import cache
 from statistics import NormalDist
+from typing import Any
 
 import numpy as np
+import scipy.linalg
+import scipy.optimize
+from threadpoolctl import ThreadpoolController
 
 from aggregator.dp.layout import Block
 
@@ -33,9 +38,11 @@ Z95 = NormalDist().inv_cdf(0.975)
 Z95_ONE_SIDED = NormalDist().inv_cdf(0.95)
 
 _TOL = 1e-9
-# A table that repeats another's margin (stage × quarter in a quarterly release repeats the
-# totals) would otherwise be driven to a zero share; every table keeps a measurement of its own.
-_FLOOR = 0.25
+#: Every table keeps at least this fraction of an even share of ρ (see :func:`split_budget`).
+FLOOR = 0.25
+#: The split is accepted when its objective is provably within this relative distance of the
+#: optimum (the Frank–Wolfe gap bounds the distance; see :func:`optimality_gap`).
+SPLIT_GAP = 1e-6
 
 
 @dataclass(frozen=True)
@@ -76,10 +83,131 @@ class LeastSquares:
         return max(own - float(shared @ shared), 0.0)
 
 
+@cache
+def _blas() -> ThreadpoolController:
+    # Finding the BLAS libraries takes milliseconds; numpy's and SciPy's are loaded by now.
+    return ThreadpoolController()
+
+
+def one_blas_thread() -> Any:
+    """One BLAS thread for the small matrices of a release (a context manager): on a shared
+    machine more threads wait for each other (a plan took 0.1 s with one and 0.3–3 s with two;
+    docs/benchmarks.md)."""
+    return _blas().limit(limits=1, user_api="blas")
+
+
 def table_mean_variances(var: np.ndarray, basis: np.ndarray, spans: Sequence[slice]) -> np.ndarray:
     """Each table's mean cell variance after the least-squares step."""
     after = LeastSquares.build(var, basis).variances()
     return np.array([after[s].mean() for s in spans])
+
+
+@dataclass(frozen=True)
+class SplitProblem:
+    """The budget split as the convex problem it is.
+
+    For shares ρ_t of ρ = 1 (the best shares do not depend on ρ: every variance scales with
+    1/ρ), table t's cells get noise variance Δ_t² / (2ρ_t), and the objective is
+
+        f(ρ) = Σ_t w_t · (mean cell variance of table t after the least-squares step).
+
+    With N an orthonormal basis of the vectors whose tables agree (m cells, k columns) and
+    D(ρ) = diag(2ρ_t(i) / Δ²_t(i)) the noise precisions, linear in ρ, the least-squares
+    covariance is N M⁻¹ Nᵀ with M = Nᵀ D(ρ) N, so f(ρ) = tr(Nᵀ C N M⁻¹) (C the per-cell
+    weights w_t / n_t), and M ↦ tr(B M⁻¹) is convex on positive definite matrices: f is convex.
+    The gradient is computed in O(m k² + k³) this way, or, when the r constraint rows are fewer
+    than k, through them (Cov = Σ − Σ Rᵀ (R Σ Rᵀ)⁻¹ R Σ) in O(m r² + r³).
+    """
+
+    sizes: tuple[int, ...]
+    sensitivities: tuple[float, ...]
+    weights: tuple[float, ...]
+    #: Orthonormal constraint rows R (r × m) and an orthonormal basis N of their null space.
+    basis: np.ndarray
+    null_basis: np.ndarray
+    #: Nᵀ C N, which does not depend on the shares.
+    null_weights: np.ndarray
+
+    @classmethod
+    def build(
+        cls,
+        sizes: Sequence[int],
+        sensitivities: Sequence[float],
+        weights: Sequence[float],
+        basis: np.ndarray,
+        null_basis: np.ndarray | None = None,
+    ) -> SplitProblem:
+        """The problem of a plan; the null space of ``basis`` is computed if not given."""
+        if null_basis is None:
+            null_basis = scipy.linalg.null_space(basis) if basis.shape[0] else np.eye(sum(sizes))
+        per_cell = np.repeat(np.asarray(weights, dtype=float) / np.asarray(sizes), sizes)
+        return cls(
+            tuple(int(n) for n in sizes),
+            tuple(float(d) for d in sensitivities),
+            tuple(float(w) for w in weights),
+            basis,
+            null_basis,
+            (null_basis * per_cell[:, None]).T @ null_basis,
+        )
+
+    def _per_cell(self, shares: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """Noise variance, precision per unit of share, and objective weight of every cell."""
+        sens2 = np.square(np.asarray(self.sensitivities))
+        var = np.repeat(sens2 / (2 * shares), self.sizes)
+        unit = np.repeat(2 / sens2, self.sizes)
+        weight = np.repeat(np.asarray(self.weights) / np.asarray(self.sizes), self.sizes)
+        return var, unit, weight
+
+    def value(self, shares: np.ndarray) -> float:
+        """The objective f at ``shares``, from the estimator's own variances."""
+        var, _, c = self._per_cell(np.asarray(shares, dtype=float))
+        return float(c @ LeastSquares.build(var, self.basis).variances())
+
+    def value_and_gradient(self, shares: np.ndarray) -> tuple[float, np.ndarray]:
+        """f and its gradient in the shares, in the cheaper of the two representations."""
+        shares = np.asarray(shares, dtype=float)
+        if self.null_basis.shape[1] <= self.basis.shape[0]:
+            value, per_cell = self._through_null_space(shares)
+        else:
+            value, per_cell = self._through_constraints(shares)
+        starts = np.cumsum([0, *self.sizes[:-1]])
+        return value, np.add.reduceat(per_cell, starts)
+
+    def _through_null_space(self, shares: np.ndarray) -> tuple[float, np.ndarray]:
+        # ∂f/∂ρ_t = −tr(M⁻¹ B M⁻¹ ∂M/∂ρ_t), ∂M/∂ρ_t = Σ_(i∈t) (2/Δ_t²) n_i n_iᵀ.
+        _, unit, _ = self._per_cell(shares)
+        n = self.null_basis
+        precision = unit * np.repeat(shares, self.sizes)
+        factor = scipy.linalg.cho_factor((n * precision[:, None]).T @ n)
+        m_inv_b = scipy.linalg.cho_solve(factor, self.null_weights)
+        g = scipy.linalg.cho_solve(factor, m_inv_b.T)  # M⁻¹ B M⁻¹
+        return float(np.trace(m_inv_b)), -unit * np.sum((n @ g) * n, axis=1)
+
+    def _through_constraints(self, shares: np.ndarray) -> tuple[float, np.ndarray]:
+        # With P = Σ Rᵀ K⁻¹ R and K = R Σ Rᵀ the covariance moves by (I − P) dΣ (I − P)ᵀ, so
+        # ∂f/∂s_j = [(I − P)ᵀ C (I − P)]_jj; and ∂s_j/∂ρ_t = −s_j / ρ_t.
+        s, _, c = self._per_cell(shares)
+        r = self.basis
+        if r.shape[0] == 0:
+            return float(c @ s), -c * s / np.repeat(shares, self.sizes)
+        lower = np.linalg.cholesky((r * s) @ r.T)
+        w = scipy.linalg.solve_triangular(lower, r, lower=True)  # Rᵀ K⁻¹ R = wᵀ w
+        q = np.sum(w**2, axis=0)
+        g = (w * (c * s**2)) @ w.T
+        d_s = c - 2 * c * s * q + np.sum(w * (g @ w), axis=0)
+        return float(c @ (s - s**2 * q)), -s * d_s / np.repeat(shares, self.sizes)
+
+
+def optimality_gap(gradient: np.ndarray, shares: np.ndarray, floor: float) -> float:
+    """How far f(shares) can be above the optimum, at most (the Frank–Wolfe gap).
+
+    For convex f, f(ρ) − f(ρ*) ≤ ∇f(ρ)·(ρ − ρ*) ≤ ∇f(ρ)·ρ − min over feasible y of ∇f(ρ)·y;
+    on {y ≥ floor, Σy = 1} that minimum puts the floor everywhere and the rest on the table
+    with the smallest derivative.
+    """
+    n = len(shares)
+    best = floor * float(gradient.sum()) + (1 - n * floor) * float(gradient.min())
+    return max(float(gradient @ shares) - best, 0.0)
 
 
 def split_budget(
@@ -87,42 +215,92 @@ def split_budget(
     sensitivities: Sequence[float],
     weights: Sequence[float],
     basis: np.ndarray,
-    anchor: int | None,
+    null_basis: np.ndarray | None = None,
 ) -> np.ndarray:
-    """Each table's share of ρ (summing to 1): no table worse than its reference, gains to totals.
+    """Each table's share of ρ (summing to 1) that minimises the plan's objective.
 
-    The reference gives table t the share w_t / Σw and publishes it on its own, with mean cell
-    variance V⁰_t = Δ_t² / (2 ρ_t). lekstat then lowers every other table's share until its
-    expected mean variance *after* the least-squares step equals V⁰_t, but not below a quarter
-    of its reference share, and gives the budget this frees to the national totals
-    (``anchor``). Without a totals table the reference is used.
+    The objective is Σ_t w_t · (mean cell variance of table t after least squares) (see
+    :class:`SplitProblem`), minimised subject to every table keeping at least
+    :data:`FLOOR` / n of ρ: a table whose figures the others already measure (the quarter of a
+    quarterly release repeats the totals) would otherwise get nothing, and a measurement of its
+    own is what the table's published noise scale describes. The problem is convex and small
+    (one variable per table); SciPy's SLSQP solves it from the even split, deterministically,
+    and the result is accepted only within :data:`SPLIT_GAP` of the optimum (relative), which
+    the Frank–Wolfe gap certifies.
     """
     w = np.asarray(weights, dtype=float)
     if np.any(~np.isfinite(w)) or np.any(w <= 0):
         raise ValueError("table weights must be positive and finite")
-    reference = w / w.sum()
-    if anchor is None or len(sizes) == 1:
-        return reference
-    sens2 = np.asarray(sensitivities, dtype=float) ** 2
-    starts = np.cumsum([0, *sizes])
-    spans = [slice(int(a), int(b)) for a, b in itertools.pairwise(starts)]
-    target = sens2 / (2 * reference)
-    others = np.arange(len(sizes)) != anchor
-    shares = reference.copy()
-    for _ in range(200):
-        var = np.repeat(sens2 / (2 * shares), sizes)
-        ratio = table_mean_variances(var, basis, spans) / target
-        new = shares.copy()
-        # V_t is close to c_t / share_t, so this step lands near the share with V_t = V⁰_t.
-        new[others] = np.maximum(shares[others] * ratio[others], _FLOOR * reference[others])
-        new[anchor] = 1.0 - new[others].sum()
-        if new[anchor] < reference[anchor]:
-            return reference  # cannot happen with a consistent plan; never do worse than it
-        if np.max(np.abs(new - shares)) < 1e-13:
-            shares = new
-            break
-        shares = new
-    return shares / shares.sum()
+    n = len(sizes)
+    if n == 1:
+        return np.ones(1)
+    with one_blas_thread():
+        return _solve(SplitProblem.build(sizes, sensitivities, weights, basis, null_basis))
+
+
+def _solve(problem: SplitProblem) -> np.ndarray:
+    n = len(problem.sizes)
+    floor = FLOOR / n
+    shares = np.full(n, 1.0 / n)
+    for _ in range(3):  # a restart from the last point rescues a rare early stop
+        scale, _ = problem.value_and_gradient(shares)
+
+        def fun(x: np.ndarray, scale: float = scale) -> tuple[float, np.ndarray]:
+            value, grad = problem.value_and_gradient(np.maximum(x, floor))
+            return value / scale, grad / scale
+
+        result = scipy.optimize.minimize(
+            fun,
+            shares,
+            jac=True,
+            method="SLSQP",
+            bounds=[(floor, 1.0)] * n,
+            constraints=[
+                {"type": "eq", "fun": lambda x: x.sum() - 1.0, "jac": lambda x: np.ones(n)}
+            ],
+            options={"ftol": 1e-15, "maxiter": 500},
+        )
+        shares = _feasible(result.x, floor)
+        value, grad = problem.value_and_gradient(shares)
+        gap = optimality_gap(grad, shares, floor)
+        if gap <= SPLIT_GAP * value:
+            return shares
+    raise RuntimeError(f"the budget split did not converge (relative gap {gap / value:.2g})")
+
+
+def _feasible(x: np.ndarray, floor: float) -> np.ndarray:
+    """``x`` moved onto {x ≥ floor, Σx = 1} (SLSQP may leave it a rounding error outside)."""
+    excess = np.maximum(np.asarray(x, dtype=float) - floor, 0.0)
+    return floor + excess * (1.0 - floor * len(excess)) / excess.sum()
+
+
+def margin_95(std_error: np.ndarray | float) -> np.ndarray:
+    """The nominal width of a 95% interval, 2 × 1.96 standard errors."""
+    return 2 * Z95 * np.asarray(std_error, dtype=float)
+
+
+def unreliable(
+    estimate: np.ndarray, ci_low: np.ndarray, ci_high: np.ndarray, std_error: np.ndarray
+) -> np.ndarray:
+    """The flag: the 95% margin, max(ci_high − ci_low, 2 × 1.96 × SE), exceeds the estimate.
+
+    The nominal width counts as well as the published one because an interval cut off at 0
+    (say [0, 0]) is not a precise zero. Since ci_high − ci_low ≤ 2 × 1.96 × SE unless the
+    interval had to be widened, a cell is flagged exactly when estimate < 2 × 1.96 × SE (or,
+    rarely, when its widened interval is wider than the estimate).
+    """
+    width = np.asarray(ci_high, dtype=float) - np.asarray(ci_low, dtype=float)
+    return np.maximum(width, margin_95(std_error)) > np.asarray(estimate, dtype=float)
+
+
+def smallest_reliable(std_error: np.ndarray) -> int:
+    """The smallest count that every cell with these standard errors publishes as reliable.
+
+    A cell with standard error s and a published count n ≥ 2 × 1.96 × s is not flagged (unless
+    its interval was widened), so the smallest such whole number for the largest s of the
+    cells, ⌈2 × 1.96 × max s⌉, is reliable in each of them.
+    """
+    return math.ceil(float(np.max(margin_95(std_error))))
 
 
 def intervals(estimate: np.ndarray, std_error: np.ndarray) -> tuple[np.ndarray, np.ndarray]:

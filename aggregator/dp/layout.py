@@ -3,26 +3,32 @@
 All tables of a release count the same (incident, stage) events, so any two tables agree on
 their common margin: a stage × motive and a stage × province table on the per-stage totals, a
 stage × function type and a stage × function group table on the stage × group counts (a function
-type belongs to one group). The estimator uses these agreements (as linear constraints); the
-integer publication uses the nesting (each table's cells add up to the cells of a coarser
-"parent" table, the coarsest ones to the per-stage national totals).
+type belongs to one group), new cases by motive (a table fixed to stage ST01) on the national
+total of new cases, new cases by function type and by function group on the new cases per
+group. The estimator uses these agreements (as linear constraints); the integer publication
+uses the nesting (each table's cells add up to the cells of a coarser "parent" table, the
+coarsest ones to the per-stage national totals).
 
 >>> from schemas.tables import DEFAULT_PLAN
 >>> layout = plan_layout(DEFAULT_PLAN, year=2026)
->>> layout.size, layout.anchor, layout.tables[2].parent
-(448, 0, 1)
+>>> layout.size, layout.anchor, layout.basis.shape[0]
+(84, 0, 16)
+>>> [layout.tables[i].parent for i in (1, 2, 3, 8)]  # group → totals, type → group, ...
+[0, 1, 0, 0]
 """
 
 from __future__ import annotations
 
+import itertools
 import math
 from collections.abc import Sequence
 from dataclasses import dataclass
 
 import numpy as np
+import scipy.linalg
 
 from schemas.municipalities import Register, load_register
-from schemas.tables import TABLE_DIMENSIONS, PlanError, TableSpec, check_table, table_cells
+from schemas.tables import TABLE_DIMENSIONS, TableSpec, check_plan_size, table_cells
 from schemas.taxonomy import GROUP_DIMENSION, Taxonomy, load_taxonomy
 
 STAGE = "stage"
@@ -68,6 +74,8 @@ class PlanLayout:
     stages: tuple[str, ...]
     #: Orthonormal rows spanning every "these two sums are equal" constraint (rank × size).
     basis: np.ndarray
+    #: Orthonormal columns spanning the vectors that satisfy them (size × (size − rank)).
+    null_basis: np.ndarray
     #: Per stage: positions whose sum is that stage's national total (empty if no table has it).
     stage_cells: tuple[np.ndarray, ...]
     #: Blocks in publication order: a parent cell is always published before its children.
@@ -92,13 +100,8 @@ def plan_layout(
     """Check the plan and lay it out; raises :class:`PlanError` for a plan that cannot be used."""
     taxonomy = taxonomy or load_taxonomy()
     register = register or load_register()
-    if not plan:
-        raise PlanError("a plan needs at least one table")
-    for spec in plan:
-        check_table(spec, taxonomy)
-    names = [spec.name for spec in plan]
-    if len(set(names)) != len(names):
-        raise PlanError("two tables of the plan have the same name")
+    # Every bound first: beyond them the work below would not be bounded in time and memory.
+    check_plan_size(plan, year=year, quarter=quarter, taxonomy=taxonomy, register=register)
     stages = taxonomy.stages
     coords = [_coordinates(spec, year, quarter, taxonomy, register) for spec in plan]
     cells = [
@@ -119,10 +122,12 @@ def plan_layout(
         for i, spec in enumerate(plan)
     )
     anchor = next((i for i, s in enumerate(plan) if s.dimensions == (STAGE,)), None)
+    basis, null_basis = _bases(_constraints(plan, coords, tables, stages))
     return PlanLayout(
         tables=tables,
         stages=stages,
-        basis=_basis(_constraints(plan, coords, tables)),
+        basis=basis,
+        null_basis=null_basis,
         stage_cells=_stage_cells(tables, len(stages), anchor),
         blocks=_blocks(tables, coords),
         anchor=anchor,
@@ -176,22 +181,58 @@ def _parent(i: int, plan: Sequence[TableSpec]) -> int | None:
 
 
 def _constraints(
-    plan: Sequence[TableSpec], coords: list[list[dict[str, str]]], tables: Sequence[TableLayout]
+    plan: Sequence[TableSpec],
+    coords: list[list[dict[str, str]]],
+    tables: Sequence[TableLayout],
+    stages: Sequence[str],
 ) -> np.ndarray:
-    """One row per shared sum of every pair of tables: (sum in t) − (sum in u) = 0."""
-    size = tables[-1].stop
-    rows: list[np.ndarray] = []
-    for t in range(len(plan)):
-        for u in range(t + 1, len(plan)):
-            common = [d for d in TABLE_DIMENSIONS if d in _available(plan[t]) & _available(plan[u])]
-            keys_t = _keys(coords[t], common, tables[t].start)
-            keys_u = _keys(coords[u], common, tables[u].start)
-            for key in keys_t.keys() & keys_u.keys():
-                row = np.zeros(size)
-                row[keys_t[key]] = 1.0
-                row[keys_u[key]] = -1.0
-                rows.append(row)
-    return np.array(rows).reshape(len(rows), size)
+    """Rows ``(sum in t) − (sum in u) = 0`` that together say every pair of tables agrees on its
+    common margin, without the pairs' redundancy.
+
+    Two tables agree on the margin D of their common dimensions. Every table whose dimensions
+    include D then has the same D-margin (at the stages it has), so per D and stage one chain of
+    tables says it all, and the chain needs no link between tables already tied by a finer
+    common margin (equal D′-margins give equal D-margins for D ⊂ D′). D is a set of dimensions,
+    so there are at most 2⁷ of them, and the rows grow with the cells rather than with the pairs
+    of tables (31 copies of one table had 465 pairs; now 30 links).
+    """
+    avail = [frozenset(_available(spec)) for spec in plan]
+    margins = {avail[t] & avail[u] for t in range(len(plan)) for u in range(t + 1, len(plan))}
+    order = sorted(margins, key=lambda d: (-len(d), sorted(TABLE_DIMENSIONS.index(x) for x in d)))
+    tied: list[tuple[frozenset[str], str, list[int]]] = []  # (margin, stage, tables chained)
+    links: list[tuple[list[int], list[int]]] = []
+    for margin in order:
+        dims = [d for d in TABLE_DIMENSIONS if d in margin]  # stage first
+        for stage in stages:
+            members = [
+                t for t in range(len(plan)) if margin <= avail[t] and plan[t].stage in (None, stage)
+            ]
+            if len(members) < 2:
+                continue
+            group = {t: t for t in members}
+            for finer, at, chained in tied:
+                if at == stage and margin < finer:
+                    for t in chained[1:]:
+                        group[_root(group, t)] = _root(group, chained[0])
+            heads = [t for t in members if _root(group, t) == t]
+            for a, b in itertools.pairwise(heads):
+                keys_a = _keys(coords[a], dims, tables[a].start)
+                keys_b = _keys(coords[b], dims, tables[b].start)
+                links.extend(
+                    (cells, keys_b[key]) for key, cells in keys_a.items() if key[0] == stage
+                )
+            tied.append((margin, stage, members))
+    rows = np.zeros((len(links), tables[-1].stop))
+    for i, (plus, minus) in enumerate(links):
+        rows[i, plus] = 1.0
+        rows[i, minus] = -1.0
+    return rows
+
+
+def _root(group: dict[int, int], t: int) -> int:
+    while group[t] != t:
+        t = group[t]
+    return t
 
 
 def _keys(
@@ -203,14 +244,21 @@ def _keys(
     return out
 
 
-def _basis(constraints: np.ndarray) -> np.ndarray:
-    """Orthonormal rows spanning the constraints' row space (pairwise rows are redundant)."""
+def _bases(constraints: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Orthonormal rows spanning the constraints' row space, and columns spanning its null
+    space (the vectors whose tables agree).
+
+    A QR factorisation with column pivoting of the constraint rows reveals their rank and gives
+    both bases at a fraction of the cost of an SVD.
+    """
     size = constraints.shape[1]
     if constraints.shape[0] == 0:
-        return np.zeros((0, size))
-    _, singular, vt = np.linalg.svd(constraints, full_matrices=False)
-    tol = singular.max() * max(constraints.shape) * np.finfo(float).eps
-    return np.ascontiguousarray(vt[singular > tol])
+        return np.zeros((0, size)), np.eye(size)
+    q, r, _ = scipy.linalg.qr(constraints.T, mode="full", pivoting=True)
+    diagonal = np.abs(np.diag(r))
+    tol = diagonal[0] * max(constraints.shape) * np.finfo(float).eps
+    rank = int(np.count_nonzero(diagonal > tol))
+    return np.ascontiguousarray(q[:, :rank].T), np.ascontiguousarray(q[:, rank:])
 
 
 def _stage_cells(

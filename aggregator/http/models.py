@@ -456,6 +456,9 @@ class TableMeta(_Closed):
     sensitivity_l2: float
     noise_scale: float
     expected_std_error: float
+    smallest_reliable: int | None = Field(
+        None, description="The smallest count every cell of the table publishes as reliable"
+    )
 
 
 class QuarterCoverage(_Closed):
@@ -595,6 +598,9 @@ class PreviewTable(_Closed):
     noise_scale: float
     expected_std_error: float
     half_width_95: float
+    smallest_reliable: int = Field(
+        description="The smallest count every cell of the table publishes as reliable"
+    )
 
 
 class Preview(_Closed):

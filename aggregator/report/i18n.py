@@ -25,8 +25,9 @@ from aggregator.clock import HAS_ZONE, local_time
 Lang = Literal["nl", "en"]
 LANGS: tuple[Lang, ...] = ("nl", "en")
 
-#: The mark next to an estimate whose 95% margin is wider than the estimate itself: the
-#: engine's rule, max(ci_high − ci_low, 2 × 1.96 × std_error) > estimate.
+#: The mark next to an estimate whose 95% interval is wider than the estimate itself: the
+#: engine's rule (``estimation.unreliable``), max(ci_high − ci_low, 2 × 1.96 × std_error) >
+#: estimate.
 UNRELIABLE_MARK = "*"
 
 MONTHS = {
@@ -86,9 +87,9 @@ TEXT: dict[str, dict[str, str]] = {
         "legend_interval": "95%-interval",
         "legend_unreliable": "onbetrouwbaar",
         "unreliable_note": (
-            "{mark} Onbetrouwbaar: de 95%-marge (het interval, of ±1,96 standaardfouten als dat "
-            "meer is) is groter dan de schatting zelf. Het cijfer wordt wel getoond, maar geeft "
-            "alleen een orde van grootte aan."
+            "{mark} Onbetrouwbaar: het 95%-interval is breder dan de schatting zelf (de breedte "
+            "van het interval, of 2 × 1,96 standaardfouten als dat meer is). Het cijfer wordt wel "
+            "getoond, maar geeft alleen een orde van grootte aan."
         ),
         "interval_note": "Onder elke schatting staat het 95%-interval (ondergrens–bovengrens).",
         "no_figures": "Deze publicatie bevat geen tabellen.",
@@ -212,9 +213,9 @@ TEXT: dict[str, dict[str, str]] = {
         "legend_interval": "95% interval",
         "legend_unreliable": "unreliable",
         "unreliable_note": (
-            "{mark} Unreliable: the 95% margin (the interval, or ±1.96 standard errors if that is "
-            "more) exceeds the estimate itself. The figure is shown, but it only indicates an "
-            "order of magnitude."
+            "{mark} Unreliable: the 95% interval is wider than the estimate itself (the width of "
+            "the interval, or 2 × 1.96 standard errors if that is more). The figure is shown, but "
+            "it only indicates an order of magnitude."
         ),
         "interval_note": "Below each estimate is its 95% interval (lower–upper bound).",
         "no_figures": "This release contains no tables.",

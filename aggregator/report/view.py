@@ -7,7 +7,7 @@ estimates. Nothing is recomputed from raw data.
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -16,7 +16,7 @@ from markupsafe import Markup
 
 from aggregator.clock import parse_moment
 from aggregator.report import charts
-from aggregator.report.data import ReportData, table_meta, table_names, totals_table
+from aggregator.report.data import ReportData, plan_spec, table_meta, table_names, totals_table
 from aggregator.report.i18n import Formatter, Lang
 from schemas.municipalities import load_register
 from schemas.tables import PROVINCE, QUARTER, STAGE, VALUE_COLUMNS, dimension_label
@@ -241,12 +241,20 @@ class Summary:
     has_unreliable: bool = False
 
 
-def _table_by_dims(data: ReportData, dims: Sequence[str]) -> pd.DataFrame | None:
+def _at_stage(data: ReportData, dim: str, stage: str) -> pd.DataFrame | None:
+    """The release's figures of ``stage`` by ``dim``, with a ``stage`` column: from a table
+    fixed to that stage (the default plan's), else the stage's rows of a stage × ``dim`` table."""
+    by_stage = None
     for name in table_names(data.release):
         frame = data.tables.get(name)
-        if frame is not None and _dimensions(frame) == list(dims):
-            return frame
-    return None
+        if frame is None:
+            continue
+        dims = _dimensions(frame)
+        if dims == [dim] and plan_spec(data.release, name).get("stage") == stage:
+            return frame.assign(**{STAGE: stage})
+        if dims == [STAGE, dim] and by_stage is None:
+            by_stage = frame[frame[STAGE] == stage]
+    return by_stage
 
 
 def _in_words(fmt: Formatter, label: str, r: Record, first: bool = False) -> str:
@@ -291,11 +299,9 @@ def build_summary(data: ReportData, labels: Labels) -> Summary:
                     f"personal data (stage ‘{labels.stage_plain(first_stage).lower()}’). With "
                     f"95% confidence the true number lies {between}."
                 )
-    groups = _table_by_dims(data, [STAGE, GROUP_DIMENSION])
+    groups = _at_stage(data, GROUP_DIMENSION, first_stage)
     if groups is not None:
-        part = groups[groups[STAGE] == first_stage].sort_values(
-            ["estimate", "ci_high"], ascending=False, kind="stable"
-        )
+        part = groups.sort_values(["estimate", "ci_high"], ascending=False, kind="stable")
         top = part.head(3).to_dict("records")
         if top:
             # Quoted: group names such as "Public space and enforcement" contain "and".
@@ -327,9 +333,9 @@ def build_summary(data: ReportData, labels: Labels) -> Summary:
                         f"The intervals of {a} and {b} overlap: these figures cannot tell which "
                         "of the two is larger."
                     )
-    motives = _table_by_dims(data, [STAGE, "motive"])
+    motives = _at_stage(data, "motive", first_stage)
     if motives is not None:
-        _motive_summary(out, motives[motives[STAGE] == first_stage], labels)
+        _motive_summary(out, motives, labels)
     if data.coverage:
         out.response = _response_sentence(data, fmt)
     return out

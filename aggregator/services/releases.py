@@ -26,7 +26,7 @@ from aggregator.services.context import Context
 from aggregator.services.refusals import Kind, Refusal, invalid, not_found
 from aggregator.store import BudgetError
 from schemas.periods import Period, quarters_of
-from schemas.tables import DEFAULT_PLAN, PlanError, TableSpec, check_plan_size, check_table
+from schemas.tables import DEFAULT_PLAN, PlanError, TableSpec, check_plan_size
 from schemas.taxonomy import load_taxonomy
 
 
@@ -51,8 +51,14 @@ def periods_of(year: int, quarter: int | None) -> list[Period]:
 
 
 def invalid_plan(exc: Exception) -> Refusal:
-    """The refusal for a plan that cannot be released."""
-    return invalid("invalid_plan", f"het publicatieplan is ongeldig: {exc}", str(exc))
+    """The refusal for a plan that cannot be released (in both languages where it says so)."""
+    nl = getattr(exc, "message_nl", str(exc))
+    return invalid("invalid_plan", f"het publicatieplan is ongeldig: {nl}", str(exc))
+
+
+def unsound(exc: engine.UnsoundReleaseError) -> Refusal:
+    """The refusal for a release whose numbers cannot be right: nothing is stored or spent."""
+    return invalid(exc.code, exc.message_nl, exc.message_en)
 
 
 def check_request(request: ReleaseRequest, today: dt.date) -> None:
@@ -68,8 +74,6 @@ def check_request(request: ReleaseRequest, today: dt.date) -> None:
         )
     budget.check_rho(request.rho)
     try:
-        for table in request.plan:
-            check_table(table)
         check_plan_size(request.plan, year=request.year, quarter=request.quarter)
         shares = engine.allocate(
             request.plan, request.rho, year=request.year, quarter=request.quarter
@@ -161,6 +165,8 @@ def create(
             result = engine.compute_release(
                 exact, request.plan, request.rho, year=request.year, quarter=request.quarter
             )
+        except engine.UnsoundReleaseError as exc:  # nothing is stored, so nothing is spent
+            raise unsound(exc) from None
         except (PlanError, PrivacyError) as exc:
             raise invalid_plan(exc) from None
         if result.rho > request.rho:  # OpenDP's map is the authority

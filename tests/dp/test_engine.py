@@ -8,13 +8,16 @@ import pytest
 
 from aggregator.demo.synth import SyntheticConfig, generate
 from aggregator.dp import engine, privacy
-from schemas.tables import DEFAULT_PLAN, PlanError, TableSpec, table_cells
+from aggregator.dp.estimation import Z95
+from schemas.tables import ALL_STAGE_PLAN, DEFAULT_PLAN, SIGNAL, PlanError, TableSpec, table_cells
+from schemas.taxonomy import load_taxonomy
 
 YEAR = 2026
 CONVICTIONS = TableSpec(
     "convictions", ("function_group",), stage="ST07_VEROORDELING", title_en="Convictions"
 )
-PLAN = (*DEFAULT_PLAN, CONVICTIONS)
+#: The machinery's tests: tables by stage of every kind, and one fixed to a stage.
+PLAN = (*ALL_STAGE_PLAN, CONVICTIONS)
 STAGES = 8
 
 HAND_ROWS = pd.DataFrame(
@@ -149,7 +152,7 @@ def test_release_tables_have_the_cells_and_columns_of_the_plan(
 
 def test_release_tables_add_up_to_the_published_totals(release: engine.ReleaseResult) -> None:
     totals = release.tables["totals"].set_index("stage")["estimate"]
-    for spec in DEFAULT_PLAN[1:]:
+    for spec in ALL_STAGE_PLAN[1:]:
         sums = release.tables[spec.name].groupby("stage", sort=False)["estimate"].sum()
         assert sums.to_dict() == totals.to_dict(), spec.name
     # The quarters add up to the year; the fixed-stage table to its stage's total.
@@ -239,21 +242,26 @@ def test_release_refuses_a_bad_rho_or_period(exact: dict[str, np.ndarray]) -> No
 
 
 def test_release_of_a_quarter_has_one_quarter_and_adds_up() -> None:
-    exact = engine.exact_tables(_truth(3, quarter=2), DEFAULT_PLAN, year=YEAR, quarter=2)
-    result = engine.compute_release(exact, DEFAULT_PLAN, 0.5, year=YEAR, quarter=2)
+    exact = engine.exact_tables(_truth(3, quarter=2), ALL_STAGE_PLAN, year=YEAR, quarter=2)
+    result = engine.compute_release(exact, ALL_STAGE_PLAN, 0.5, year=YEAR, quarter=2)
     quarter = result.tables["quarter"]
     assert len(quarter) == STAGES and set(quarter["quarter"]) == {"Q2"}
     assert quarter["estimate"].tolist() == result.tables["totals"]["estimate"].tolist()
+    exact = engine.exact_tables(_truth(3, quarter=2), DEFAULT_PLAN, year=YEAR, quarter=2)
+    result = engine.compute_release(exact, DEFAULT_PLAN, 0.5, year=YEAR, quarter=2)
+    signals = result.tables["totals"].set_index("stage").loc[SIGNAL, "estimate"]
+    assert result.tables["signals_by_quarter"]["estimate"].tolist() == [signals]
 
 
 def test_release_without_a_totals_table_still_adds_up() -> None:
-    plan = DEFAULT_PLAN[3:6]
+    plan = ALL_STAGE_PLAN[3:6]
     exact = engine.exact_tables(_truth(4), plan, year=YEAR)
     result = engine.compute_release(exact, plan, 0.5, year=YEAR)
     sums = [result.tables[t.name].groupby("stage")["estimate"].sum() for t in plan]
     assert sums[0].to_dict() == sums[1].to_dict() == sums[2].to_dict()
     shares = engine.allocate(plan, 0.5, year=YEAR)
-    assert list(shares.values()) == pytest.approx([0.5 / 3] * 3)
+    assert sum(shares.values()) == pytest.approx(0.5, rel=1e-12)
+    assert min(shares.values()) >= 0.5 * 0.25 / 3
 
 
 def test_allocate_is_deterministic_and_favours_the_totals() -> None:
@@ -342,3 +350,152 @@ def test_engine_a_table_of_one_stage_without_dimensions_is_one_number() -> None:
     assert exact["totals"].tolist() == [4, 0, 0, 0, 0, 0, 3, 0]
     release = engine.compute_release(exact, plan, 1.0, year=2025)
     assert len(release.tables["convictions"]) == 1
+
+
+@pytest.fixture(scope="module")
+def default_release() -> tuple[dict[str, np.ndarray], engine.ReleaseResult]:
+    exact = engine.exact_tables(_truth(8), DEFAULT_PLAN, year=YEAR)
+    return exact, engine.compute_release(exact, DEFAULT_PLAN, 1.0, year=YEAR)
+
+
+def test_default_plan_release_adds_up_to_the_pipeline(
+    default_release: tuple[dict[str, np.ndarray], engine.ReleaseResult],
+) -> None:
+    _, release = default_release
+    totals = release.tables["totals"].set_index("stage")
+    for spec in DEFAULT_PLAN[1:]:
+        frame = release.tables[spec.name]
+        assert spec.stage is not None and spec.by_stage is False
+        # Every fixed-stage table adds up to its stage's national total, exactly in integers
+        # and, for the unbiased estimates, up to rounding error.
+        assert frame["estimate"].sum() == totals.loc[spec.stage, "estimate"], spec.name
+        assert frame["estimate_unrounded"].sum() == pytest.approx(
+            totals.loc[spec.stage, "estimate_unrounded"], abs=1e-8
+        )
+    types = release.tables["signals_by_function_type"].copy()
+    types["function_group"] = types["function_type"].map(load_taxonomy().group_of)
+    groups = release.tables["signals_by_function_group"].set_index("function_group")
+    sums = types.groupby("function_group")[["estimate", "estimate_unrounded"]].sum()
+    assert sums["estimate"].to_dict() == groups["estimate"].to_dict()
+    assert sums["estimate_unrounded"].to_numpy() == pytest.approx(
+        groups.loc[sums.index, "estimate_unrounded"].to_numpy(), abs=1e-8
+    )
+
+
+def test_default_plan_publishes_the_unrounded_estimate_its_interval_is_built_on(
+    default_release: tuple[dict[str, np.ndarray], engine.ReleaseResult],
+) -> None:
+    from aggregator.dp.estimation import intervals
+
+    _, release = default_release
+    for frame in release.tables.values():
+        assert frame["estimate_unrounded"].dtype == np.float64
+        low, high = intervals(frame["estimate_unrounded"].to_numpy(), frame["std_error"].to_numpy())
+        widened = (frame["ci_low"] < low) | (frame["ci_high"] > high)
+        same = (frame["ci_low"] == low) & (frame["ci_high"] == high)
+        assert (same | widened).all() and widened.sum() <= 1
+        # Publishing moves a non-negative estimate by less than its interval allows; a negative
+        # one becomes a count from 0 up to at most its interval's end.
+        gap = (frame["estimate"] - frame["estimate_unrounded"]).abs()
+        kept = ~widened & (frame["estimate_unrounded"] >= 0)
+        assert (gap[kept] <= Z95 * frame["std_error"][kept] + 1).all()
+        negative = ~widened & (frame["estimate_unrounded"] < 0)
+        assert (frame.loc[negative, "estimate"] <= frame.loc[negative, "ci_high"]).all()
+
+
+def test_preview_smallest_reliable_count_is_the_flag_rule_of_the_published_tables(
+    default_release: tuple[dict[str, np.ndarray], engine.ReleaseResult],
+) -> None:
+    _, release = default_release
+    rows = {r.name: r for r in engine.preview(DEFAULT_PLAN, 1.0, year=YEAR)}
+    reliable_seen = 0
+    for name, frame in release.tables.items():
+        n = rows[name].smallest_reliable
+        assert release.table_meta[name]["smallest_reliable"] == n
+        margin = 2 * Z95 * frame["std_error"]
+        widened = (frame["ci_high"] - frame["ci_low"]) > margin
+        # Every cell of at least n is reliable, and n is the least count with that property.
+        at_least = (frame["estimate"] >= n) & ~widened
+        assert not frame.loc[at_least, "unreliable"].any(), name
+        assert n - 1 < margin.max() <= n
+        below = frame["estimate"] < margin
+        assert frame.loc[below, "unreliable"].all(), name
+        reliable_seen += int((~frame["unreliable"]).sum())
+    assert reliable_seen > 0
+    # At ρ = 1 the new cases by function group are reliable from about ten.
+    assert 5 <= rows["signals_by_function_group"].smallest_reliable <= 15
+    half = {r.name: r for r in engine.preview(DEFAULT_PLAN, 0.5, year=YEAR)}
+    assert half["totals"].smallest_reliable > rows["totals"].smallest_reliable
+
+
+def test_release_refuses_the_fabricated_reliable_figures_of_issue_18() -> None:
+    # A year without data and a table weighted 1e-300 published 2048 ± 0, marked reliable.
+    empty = engine.exact_tables(HAND_ROWS.iloc[0:0], DEFAULT_PLAN, year=YEAR)
+    tiny = (DEFAULT_PLAN[0], TableSpec("motive", ("stage", "motive"), weight=1e-300))
+    with pytest.raises(PlanError, match="weight"):
+        engine.compute_release(
+            {"totals": empty["totals"], "motive": np.zeros(32, np.int64)}, tiny, 1.0, year=YEAR
+        )
+    # The most uneven weights a plan may have still give sound numbers.
+    skewed = tuple(
+        TableSpec(t.name, t.dimensions, t.stage, 100.0 if i == 0 else 1.0)
+        for i, t in enumerate(DEFAULT_PLAN)
+    )
+    result = engine.compute_release(empty, skewed, 1.0, year=YEAR)
+    for frame in result.tables.values():
+        assert np.isfinite(frame[["estimate_unrounded", "std_error"]].to_numpy()).all()
+        assert (frame["std_error"] > 0.3).all()
+        # Truth 0 everywhere: a reliable cell would be a fabricated figure; at ρ = 1 one in
+        # several thousand cells could be (a 3.9-SE error), not a table full.
+        assert frame["unreliable"].sum() >= len(frame) - 1
+
+
+@pytest.mark.parametrize(
+    ("change", "message"),
+    [
+        ({"variances": 0.0}, "zero or not finite"),
+        ({"variances": np.nan}, "zero or not finite"),
+        ({"variances": 1e-12}, "outside what the measurements allow"),
+        ({"variances": 1e6}, "outside what the measurements allow"),
+        ({"var": np.inf}, "noise variance"),
+    ],
+)
+def test_engine_refuses_standard_errors_no_measurement_allows(
+    change: dict[str, float], message: str
+) -> None:
+    planned = engine._prepare(DEFAULT_PLAN, 1.0, YEAR, None, None, None)
+    var = np.repeat(
+        [m.scale**2 for m in planned.mechanism.tables],
+        [len(t.cells) for t in planned.layout.tables],
+    )
+    variances = planned.std_error**2
+    engine._check_variances(planned.layout, var, variances)  # the real ones pass
+    if "variances" in change:
+        variances = variances.copy()
+        variances[5] = change["variances"]
+    else:
+        var = var.copy()
+        var[5] = change["var"]
+    with pytest.raises(engine.UnsoundReleaseError, match=message) as refused:
+        engine._check_variances(planned.layout, var, variances)
+    assert refused.value.code == "unsound_numbers"
+    assert "niets gepubliceerd" in refused.value.message_nl
+
+
+def test_release_table_as_csv_keeps_the_unrounded_estimate_as_a_number(
+    default_release: tuple[dict[str, np.ndarray], engine.ReleaseResult],
+) -> None:
+    import io
+
+    from schemas.safe_cells import write_csv
+
+    _, release = default_release
+    frame = release.tables["signals_by_province"]
+    buffer = io.StringIO()
+    write_csv(frame, buffer)
+    back = pd.read_csv(io.StringIO(buffer.getvalue()), dtype={"province": str})
+    assert list(back.columns) == list(frame.columns)
+    assert back["estimate_unrounded"].to_numpy() == pytest.approx(
+        frame["estimate_unrounded"].to_numpy(), rel=1e-12
+    )
+    assert back["unreliable"].tolist() == frame["unreliable"].tolist()

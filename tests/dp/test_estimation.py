@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import math
+from dataclasses import replace
 
 import numpy as np
 import pytest
@@ -21,9 +22,11 @@ from aggregator.dp.estimation import (
     split_budget,
 )
 from aggregator.dp.layout import Block, plan_layout
-from schemas.tables import DEFAULT_PLAN
+from schemas.tables import ALL_STAGE_PLAN, DEFAULT_PLAN, TableSpec
 
-LAYOUT = plan_layout(DEFAULT_PLAN, year=2026)
+#: The least-squares tests use the plan whose every table keeps all eight stages.
+LAYOUT = plan_layout(ALL_STAGE_PLAN, year=2026)
+LAYOUT_OF = {plan: plan_layout(plan, year=2026).tables for plan in (DEFAULT_PLAN, ALL_STAGE_PLAN)}
 SIZES = [len(t.cells) for t in LAYOUT.tables]
 SENS = [t.sensitivity_l2 for t in LAYOUT.tables]
 
@@ -87,37 +90,172 @@ def test_least_squares_is_unbiased_on_consistent_truth() -> None:
     assert fit.estimate(truth) == pytest.approx(truth, abs=1e-9)
 
 
-def test_split_budget_without_totals_table_follows_the_weights() -> None:
-    shares = split_budget([3, 3], [1.0, 1.0], [1.0, 3.0], np.zeros((0, 6)), None)
-    assert shares == pytest.approx([0.25, 0.75])
+def _problem(plan: tuple[TableSpec, ...]) -> tuple[estimation.SplitProblem, list[int]]:
+    layout = plan_layout(plan, year=2026)
+    sizes = [len(t.cells) for t in layout.tables]
+    problem = estimation.SplitProblem.build(
+        sizes,
+        [t.sensitivity_l2 for t in layout.tables],
+        [t.spec.weight for t in layout.tables],
+        layout.basis,
+        layout.null_basis,
+    )
+    return problem, sizes
 
 
-def test_split_budget_keeps_every_other_table_at_its_reference_and_feeds_the_totals() -> None:
-    weights = [1.0] * len(SIZES)
-    shares = split_budget(SIZES, SENS, weights, LAYOUT.basis, LAYOUT.anchor)
-    assert shares.sum() == pytest.approx(1.0, abs=1e-12)
-    assert np.all(shares > 0)
-    reference = np.full(len(SIZES), 1 / len(SIZES))
-    var = np.repeat(np.square(SENS) / (2 * shares), SIZES)
-    after = estimation.table_mean_variances(var, LAYOUT.basis, _spans())
-    before = np.square(SENS) / (2 * reference)
-    assert after[1:] == pytest.approx(before[1:], rel=1e-8)
-    assert shares[0] > 2 * reference[0]
-    assert after[0] < 0.4 * before[0]
-    again = split_budget(SIZES, SENS, weights, LAYOUT.basis, LAYOUT.anchor)
-    assert np.array_equal(shares, again)
+def _split(plan: tuple[TableSpec, ...]) -> np.ndarray:
+    problem, sizes = _problem(plan)
+    return split_budget(
+        sizes, problem.sensitivities, problem.weights, problem.basis, problem.null_basis
+    )
 
 
-def test_split_budget_gives_a_heavier_table_more() -> None:
-    light = split_budget(SIZES, SENS, [1.0] * 8, LAYOUT.basis, LAYOUT.anchor)
-    heavy = split_budget(SIZES, SENS, [1.0] * 7 + [3.0], LAYOUT.basis, LAYOUT.anchor)
-    assert heavy[-1] > 2 * light[-1]
+@pytest.mark.parametrize("plan", [DEFAULT_PLAN, ALL_STAGE_PLAN], ids=["default", "all_stage"])
+def test_split_problem_gradient_is_the_derivative_of_the_objective(
+    plan: tuple[TableSpec, ...],
+) -> None:
+    problem, sizes = _problem(plan)
+    shares = np.random.default_rng(5).dirichlet(np.ones(len(sizes))) * 0.7 + 0.3 / len(sizes)
+    value, grad = problem.value_and_gradient(shares)
+    # The objective is Σ w_t · mean variance of table t after least squares, computed apart.
+    var = np.repeat(np.square(problem.sensitivities) / (2 * shares), sizes)
+    means = estimation.table_mean_variances(var, problem.basis, [t.slice for t in LAYOUT_OF[plan]])
+    assert value == pytest.approx(float(np.dot(problem.weights, means)), rel=1e-10)
+    step = 1e-7
+    numeric = [
+        (problem.value(shares + step * e) - problem.value(shares - step * e)) / (2 * step)
+        for e in np.eye(len(sizes))
+    ]
+    assert grad == pytest.approx(numeric, rel=1e-5)
+    # Both ways of computing it (through the constraints and through their null space) agree.
+    by_rows = problem._through_constraints(shares)
+    by_null = problem._through_null_space(shares)
+    assert by_rows[0] == pytest.approx(by_null[0], rel=1e-10)
+    assert by_rows[1] == pytest.approx(by_null[1], rel=1e-8, abs=1e-12)
+
+
+def test_split_budget_of_unrelated_tables_is_the_closed_form() -> None:
+    # Two tables fixed to different stages share no sum: f = Σ w_t Δ²/(2ρ_t) (Δ = 1), whose
+    # minimum on Σρ = 1 is ρ_t ∝ √w_t.
+    plan = (
+        TableSpec("arrests", ("function_group",), "ST05_AANHOUDING", weight=1.0),
+        TableSpec("convictions", ("function_group",), "ST07_VEROORDELING", weight=4.0),
+    )
+    assert _split(plan) == pytest.approx([1 / 3, 2 / 3], rel=1e-6)
+
+
+SMALL = (
+    TableSpec("totals", ("stage",), weight=2.0),
+    TableSpec("groups", ("function_group",), "ST01_SIGNAAL", weight=2.0),
+    TableSpec("types", ("function_type",), "ST01_SIGNAAL", weight=1.0),
+)
+
+
+def test_split_budget_matches_a_brute_force_search_on_a_small_plan() -> None:
+    problem, _ = _problem(SMALL)
+    floor = estimation.FLOOR / 3
+    step = 0.005
+    best, best_at = math.inf, np.zeros(3)
+    for a in np.arange(floor, 1 - 2 * floor + 1e-12, step):
+        for b in np.arange(floor, 1 - a - floor + 1e-12, step):
+            x = np.array([a, b, 1 - a - b])
+            value = problem.value(x)
+            if value < best:
+                best, best_at = value, x
+    shares = _split(SMALL)
+    found = problem.value(shares)
+    assert found <= best * (1 + 1e-9)  # at least as good as every grid point
+    assert found >= best * (1 - 1e-3)  # and the grid is fine enough to come close
+    assert shares == pytest.approx(best_at, abs=2 * step)
+    assert shares.sum() == pytest.approx(1.0, abs=1e-12) and np.all(shares >= floor)
+
+
+def test_split_budget_two_tables_against_a_fine_line_search() -> None:
+    plan = SMALL[:2]
+    problem, _ = _problem(plan)
+    grid = np.linspace(estimation.FLOOR / 2, 1 - estimation.FLOOR / 2, 20_001)
+    values = [problem.value(np.array([a, 1 - a])) for a in grid]
+    shares = _split(plan)
+    assert problem.value(shares) <= min(values) * (1 + 1e-12)
+    assert shares[0] == pytest.approx(grid[int(np.argmin(values))], abs=1e-4)
+
+
+def test_split_budget_certifies_its_optimum_and_beats_even_and_heuristic_splits() -> None:
+    for plan in (DEFAULT_PLAN, ALL_STAGE_PLAN):
+        problem, sizes = _problem(plan)
+        shares = _split(plan)
+        value, grad = problem.value_and_gradient(shares)
+        floor = estimation.FLOOR / len(sizes)
+        assert estimation.optimality_gap(grad, shares, floor) <= estimation.SPLIT_GAP * value
+        rng = np.random.default_rng(9)
+        for _ in range(20):
+            other = floor + rng.dirichlet(np.ones(len(sizes))) * (1 - floor * len(sizes))
+            assert problem.value(other) >= value * (1 - 1e-9)
+        assert value < problem.value(np.full(len(sizes), 1 / len(sizes)))
+
+
+def test_optimality_gap_bounds_the_distance_to_the_optimum() -> None:
+    problem, _ = _problem(SMALL)
+    optimum = problem.value(_split(SMALL))
+    floor = estimation.FLOOR / 3
+    rng = np.random.default_rng(4)
+    for _ in range(50):
+        x = floor + rng.dirichlet(np.ones(3)) * (1 - 3 * floor)
+        value, grad = problem.value_and_gradient(x)
+        assert value - optimum <= estimation.optimality_gap(grad, x, floor) + 1e-9
+
+
+def test_split_budget_keeps_a_floor_for_a_table_the_others_already_measure() -> None:
+    # In a quarterly release the new cases by quarter are one cell, the same number as the
+    # totals' first stage and the sum of every other new-case table: without the floor the
+    # optimum would give it (almost) nothing.
+    layout = plan_layout(DEFAULT_PLAN, year=2026, quarter=2)
+    shares = split_budget(
+        [len(t.cells) for t in layout.tables],
+        [t.sensitivity_l2 for t in layout.tables],
+        [t.spec.weight for t in layout.tables],
+        layout.basis,
+        layout.null_basis,
+    )
+    floor = estimation.FLOOR / len(DEFAULT_PLAN)
+    assert np.all(shares >= floor * (1 - 1e-12))
+    names = [t.spec.name for t in layout.tables]
+    assert shares[names.index("signals_by_quarter")] == pytest.approx(floor, rel=1e-9)
+
+
+def test_split_budget_follows_the_weights_and_only_their_ratios() -> None:
+    light = _split(DEFAULT_PLAN)
+    heavy_plan = tuple(
+        replace(t, weight=t.weight * 4) if t.name == "signals_by_province" else t
+        for t in DEFAULT_PLAN
+    )
+    heavy = _split(heavy_plan)
+    i = [t.name for t in DEFAULT_PLAN].index("signals_by_province")
+    assert heavy[i] > 1.5 * light[i]
+    scaled = _split(tuple(replace(t, weight=t.weight * 10) for t in DEFAULT_PLAN))
+    assert scaled == pytest.approx(light, rel=1e-6)
+    assert np.array_equal(_split(DEFAULT_PLAN), light)  # deterministic
 
 
 @pytest.mark.parametrize("weights", [[0.0, 1.0], [-1.0, 1.0], [math.nan, 1.0]])
 def test_split_budget_refuses_bad_weights(weights: list[float]) -> None:
     with pytest.raises(ValueError, match="weights"):
-        split_budget([1, 1], [1.0, 1.0], weights, np.zeros((0, 2)), None)
+        split_budget([1, 1], [1.0, 1.0], weights, np.zeros((0, 2)))
+
+
+def test_flag_rule_and_smallest_reliable_count_agree() -> None:
+    se = np.array([1.0, 2.0, 2.5])
+    n = estimation.smallest_reliable(se)
+    assert n == math.ceil(2 * Z95 * 2.5) == 10
+    # Without widening an interval is at most 2 × 1.96 SE wide; the widest allowed here is used.
+    width = np.floor(2 * Z95 * se)
+    count = np.full(3, n)
+    assert not estimation.unreliable(count, np.zeros(3), width, se).any()
+    assert estimation.unreliable(count - 1, np.zeros(3), width, se)[2]
+    # A widened interval wider than the estimate flags it, whatever the standard error.
+    assert estimation.unreliable(np.array([20]), np.array([0]), np.array([21]), np.array([0.5]))[0]
+    # An interval cut off at 0 is no precise zero.
+    assert estimation.unreliable(np.array([0]), np.array([0]), np.array([0]), np.array([1.0]))[0]
 
 
 def test_intervals_hand_cases() -> None:

@@ -10,7 +10,7 @@ import numpy as np
 import pytest
 
 from aggregator.dp import engine, privacy
-from schemas.tables import DEFAULT_PLAN, TableSpec
+from schemas.tables import ALL_STAGE_PLAN, DEFAULT_PLAN, TableSpec
 
 YEAR = 2026
 CONVICTIONS = TableSpec("convictions", ("function_group",), stage="ST07_VEROORDELING")
@@ -71,11 +71,12 @@ def test_privacy_epsilon_comes_from_opendps_conversion() -> None:
 
 
 def test_privacy_sensitivity_is_sqrt_stages_by_stage_and_one_for_a_fixed_stage() -> None:
-    plan = (*DEFAULT_PLAN, CONVICTIONS)
+    plan = (*DEFAULT_PLAN, *ALL_STAGE_PLAN[1:], CONVICTIONS)
     layout = engine._layout_and_shares(plan, YEAR, None, None, None)[0]
     sens = {t.spec.name: t.sensitivity_l2 for t in layout.tables}
     assert sens["convictions"] == 1.0
-    assert all(sens[t.name] == math.sqrt(8) for t in DEFAULT_PLAN)
+    assert all(sens[t.name] == math.sqrt(8) for t in ALL_STAGE_PLAN)
+    assert all(sens[t.name] == 1.0 for t in DEFAULT_PLAN[1:])
     # OpenDP's map agrees: ρ = Δ² / (2 σ²) for each table.
     for table in _mechanism(1.0, plan).tables:
         expected = sens[table.name] ** 2 / (2 * table.scale**2)

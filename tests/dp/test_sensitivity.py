@@ -16,13 +16,15 @@ from hypothesis import strategies as st
 from aggregator.demo.synth import SyntheticConfig, generate
 from aggregator.dp import engine
 from schemas.municipalities import load_register
-from schemas.tables import DEFAULT_PLAN, TableSpec
+from schemas.tables import ALL_STAGE_PLAN, DEFAULT_PLAN, TableSpec
 from schemas.taxonomy import load_taxonomy
 
 TAX = load_taxonomy()
 MUNICIPALITIES = [m.code for m in load_register().valid_in(2025)]
 PLAN = (
     *DEFAULT_PLAN,
+    ALL_STAGE_PLAN[2],  # stage × function type
+    ALL_STAGE_PLAN[7],  # stage × province
     TableSpec("arrests_by_group", ("function_group",), stage="ST05_AANHOUDING"),
     TableSpec("convictions", (), stage="ST07_VEROORDELING"),
     TableSpec("stage_motive_employment", ("stage", "motive", "employment_type")),
@@ -54,7 +56,7 @@ def incidents(draw: st.DrawFn) -> pd.DataFrame:
     return pd.DataFrame(rows, columns=list(engine.ROW_COLUMNS))
 
 
-@settings(max_examples=300, deadline=None)
+@settings(max_examples=200, deadline=None)
 @given(incidents())
 def test_sensitivity_one_incident_moves_each_table_by_at_most_the_declared_amount(
     rows: pd.DataFrame,

@@ -15,7 +15,7 @@ from aggregator.services.refusals import Refusal
 from aggregator.services.releases import ReleaseRequest
 from aggregator.store import Store
 from schemas.municipalities import load_register
-from schemas.tables import DEFAULT_PLAN, table_cells
+from schemas.tables import DEFAULT_PLAN, VALUE_COLUMNS, table_cells
 from tests.http.conftest import NOW, OWN, ROW, Service
 from tests.support import make_release
 
@@ -163,14 +163,7 @@ def test_release_tables_are_consistent_non_negative_integers(service: Service) -
             f"/api/v1/releases/{release['id']}/tables/{spec.name}", headers=h
         ).json()
         frame = pd.DataFrame(payload["rows"])
-        assert list(frame.columns) == [
-            *spec.dimensions,
-            "estimate",
-            "std_error",
-            "ci_low",
-            "ci_high",
-            "unreliable",
-        ]
+        assert list(frame.columns) == [*spec.dimensions, *VALUE_COLUMNS]
         assert len(frame) == len(table_cells(spec, year=2025))
         assert (frame["estimate"] >= 0).all() and frame["estimate"].map(
             lambda v: isinstance(v, int)
@@ -184,36 +177,24 @@ def test_release_tables_are_consistent_non_negative_integers(service: Service) -
         assert (frame["unreliable"] == (margin > frame["estimate"])).all()
         tables[spec.name] = frame
     totals = tables["totals"].set_index("stage")["estimate"]
-    for name in (
-        "function_group",
-        "function_type",
-        "data_category",
-        "employment_type",
-        "motive",
-        "quarter",
-        "province",
-    ):
-        sums = tables[name].groupby("stage")["estimate"].sum()
-        assert sums.reindex(totals.index).tolist() == totals.tolist(), name
+    for spec in DEFAULT_PLAN[1:]:  # every stage-fixed table adds up to its stage's total
+        assert tables[spec.name]["estimate"].sum() == totals[spec.stage], spec.name
 
 
 def test_release_table_as_csv_with_labels(service: Service) -> None:
     service.client.put("/api/v1/budget/2025", json={"rho": 1}, headers=service.headers("admin"))
     rid = _release(service).json()["id"]  # type: ignore[attr-defined]
     r = service.client.get(
-        f"/api/v1/releases/{rid}/tables/motive?format=csv",
+        f"/api/v1/releases/{rid}/tables/signals_by_motive?format=csv",
         headers=service.headers("analyst", **{"Accept-Language": "en"}),
     )
     assert r.status_code == 200 and r.headers["content-type"].startswith("text/csv")
     lines = r.text.splitlines()
-    assert (
-        lines[0]
-        == "stage,stage_label,motive,motive_label,estimate,std_error,ci_low,ci_high,unreliable"
+    assert lines[0] == (
+        "motive,motive_label,estimate,estimate_unrounded,std_error,ci_low,ci_high,unreliable"
     )
-    assert lines[1].startswith(
-        "ST01_SIGNAAL,Signal or suspicion,MO01_CRIMINEEL,Leaking to criminals,"
-    )
-    assert len(lines) == 1 + 32
+    assert lines[1].startswith("MO01_CRIMINEEL,Leaking to criminals,")
+    assert len(lines) == 1 + 4
 
 
 def test_release_reading_rules(service: Service) -> None:
@@ -226,10 +207,17 @@ def test_release_reading_rules(service: Service) -> None:
     )
     assert c.get(f"/api/v1/releases/{rid}", headers=service.headers("analyst")).json()["id"] == rid
     assert c.get(f"/api/v1/releases/{rid}", headers=service.headers("own")).status_code == 403
-    assert (
-        c.get(f"/api/v1/releases/{rid}/tables/nope", headers=service.headers("analyst")).status_code
-        == 404
+    unknown = c.get(
+        f"/api/v1/releases/{rid}/tables/nope",
+        headers=service.headers("analyst", **{"Accept-Language": "en"}),
     )
+    assert unknown.status_code == 404 and unknown.json()["error"]["code"] == "no_such_table"
+    # The release exists: the refusal says so and lists its tables.
+    assert (
+        f"release {rid} has no table 'nope'; its tables: totals,"
+        in unknown.json()["error"]["message"]
+    )
+    assert "signals_by_motive" in unknown.json()["error"]["details"][0]["tables"]
     assert c.get("/api/v1/releases/2030-r9", headers=service.headers("analyst")).status_code == 404
     assert _release(service, rho=0.1, year=2025).status_code == 201  # type: ignore[attr-defined]
     assert (

@@ -8,6 +8,7 @@ from typing import Any
 import pandas as pd
 
 from aggregator.report import UNRELIABLE_MARK, ReportData
+from schemas.tables import VALUE_COLUMNS
 
 #: Words of the report's interface that belong to one language only.
 ENGLISH_ONLY = [
@@ -25,7 +26,7 @@ DUTCH_ONLY = [
     "Ontwikkeling", "Omschrijving", "Benaming", "Indeling", "ondergrens", "Bron",
 ]  # fmt: skip
 
-VALUES = ("estimate", "std_error", "ci_low", "ci_high", "unreliable")
+VALUES = VALUE_COLUMNS
 
 
 def thousands(n: int, lang: str) -> str:

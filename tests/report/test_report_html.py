@@ -108,8 +108,7 @@ def test_html_summary_states_release_figures_only(
     # The three largest function groups at the first stage, with their intervals.
     # (The noise is OpenDP's and cannot be seeded, so estimates may tie: any tied group may
     # take the third place.)
-    groups = report_data.tables["function_group"]
-    first_stage = groups[groups["stage"] == "ST01_SIGNAAL"]
+    first_stage = report_data.tables["signals_by_function_group"]
     third = first_stage["estimate"].nlargest(3).iloc[-1]
     above = first_stage[first_stage["estimate"] > third].to_dict("records")
     tied = first_stage[first_stage["estimate"] == third].to_dict("records")
@@ -118,8 +117,7 @@ def test_html_summary_states_release_figures_only(
     named = [r for r in tied if f"{word} {r['ci_low']} {joiner} {r['ci_high']}" in text]
     assert len(named) >= 3 - len(above)
     # Leaking to criminals against the other motives, and the share computed from them.
-    motive = report_data.tables["motive"]
-    first = motive[motive["stage"] == "ST01_SIGNAAL"].set_index("motive")
+    first = report_data.tables["signals_by_motive"].set_index("motive")
     criminal = first.loc["MO01_CRIMINEEL"]
     share = round(100 * criminal["estimate"] / first["estimate"].sum())
     assert (f"{share} procent" if lang == "nl" else f"{share}%") in text
