@@ -398,7 +398,7 @@ def _pandera_issues(
                 Issue(
                     row,
                     None,
-                    " / ".join(str(k) for k in key),
+                    short_value(" / ".join(short_value(k, 40) for k in key), 200),
                     "duplicate",
                     f"dubbele combinatie: dezelfde codes staan al in rij {first}; "
                     "tel de aantallen op in één rij",

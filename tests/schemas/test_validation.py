@@ -4,6 +4,8 @@ import datetime as dt
 
 import pytest
 
+from schemas.periods import Period
+from schemas.reading import read_csv
 from schemas.submission import Submission
 from schemas.validation import build_schema, normalise_code, parse_count, validate_submission
 from tests.conftest import TODAY
@@ -261,3 +263,12 @@ def test_validation_a_count_with_decimals_other_than_zeros_says_so() -> None:
     for cell in ("1.0001", "3.00005", "2.50"):
         number, problem = parse_count(cell)
         assert number is None and problem is not None and "decimals" in problem[1]
+
+
+def test_validation_a_duplicate_of_huge_cells_is_quoted_short() -> None:
+    """The fuzzer's find: a duplicated row quoted its whole key, 4,428 characters of it."""
+    huge = "9" * 5000
+    text = csv_text([[huge, *ROW_A[1:]], [huge, *ROW_A[1:]]])
+    result = validate_submission(read_csv(text.encode()), Period(2026, 1), "GM0363", today=TODAY)
+    assert {i.code for i in result.issues} >= {"duplicate"}
+    assert all(len(i.value) <= 200 for i in result.issues)
