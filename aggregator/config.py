@@ -15,6 +15,8 @@ from typing import Any
 
 #: Where the database lives unless ``LEKSTAT_DB`` says otherwise.
 DEFAULT_DB = "lekstat.duckdb"
+#: What ``LEKSTAT_PUBLIC_RELEASES`` may say.
+PUBLIC_RELEASES = ("final", "all", "none")
 
 
 class SettingsError(ValueError):
@@ -49,6 +51,13 @@ class Settings:
     #: No data year's total privacy budget can exceed this ρ (zCDP): ρ = 1 is ε ≈ 9.5 at
     #: δ = 10⁻⁹. Set by the operator for the deployment; the API and the CLI cannot exceed it.
     max_year_rho: float = 1.0
+    #: A release needs at least this share of municipalities reporting in every quarter of it
+    #: that has ended (else it is refused unless forced, and a forced one says so).
+    min_coverage: float = 0.9
+    #: Who may read releases without a token: ``final`` (final releases: the default),
+    #: ``all`` (provisional ones too) or ``none`` (every release needs an analyst's or a
+    #: statistician's token).
+    public_releases: str = "final"
     #: Whom a municipality contacts about a locked quarter or a refused submission.
     contact: str = "de beheerder van lekstat / the lekstat operator"
     #: A browser session lasts at most this many hours (it also ends with sign-out or when its
@@ -76,6 +85,13 @@ class Settings:
         return replace(cls(**values), **overrides)  # type: ignore[arg-type]
 
     def __post_init__(self) -> None:
+        if self.public_releases not in PUBLIC_RELEASES:
+            raise SettingsError(
+                f"LEKSTAT_PUBLIC_RELEASES = {self.public_releases!r}: kies "
+                + " of ".join(PUBLIC_RELEASES),
+                f"LEKSTAT_PUBLIC_RELEASES = {self.public_releases!r}: choose "
+                + " or ".join(PUBLIC_RELEASES),
+            )
         for name, (low, high) in _RANGES.items():
             value = getattr(self, name)
             if not low <= value <= high:
@@ -117,6 +133,8 @@ _PARSERS: dict[str, Callable[[str], object]] = {
     "rate_limit_burst": _int,
     "deadline_days": _int,
     "contact": _text,
+    "min_coverage": _float,
+    "public_releases": _text,
     "max_year_rho": _float,
     "session_hours": _float,
     "demo_clock": _text,
@@ -134,6 +152,7 @@ _RANGES: dict[str, tuple[float, float]] = {
     "rate_limit_per_minute": (1, 1_000_000),
     "rate_limit_burst": (1, 1_000_000),
     "deadline_days": (0, 365),
+    "min_coverage": (0, 1),
     "max_year_rho": (1e-6, 1000),
     "session_hours": (0.05, 24),
     "header_timeout": (0.1, 3_600),

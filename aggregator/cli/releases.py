@@ -32,7 +32,7 @@ def request_of(args: argparse.Namespace, cli: Cli) -> ReleaseRequest:
             plan = load_plan_text(text, path.name)
         except PlanError as exc:
             raise releases.invalid_plan(exc) from None
-    return ReleaseRequest(args.year, args.rho, args.quarter, plan)
+    return ReleaseRequest(args.year, args.rho, args.quarter, plan, getattr(args, "force", False))
 
 
 @command(
@@ -89,15 +89,18 @@ def cmd_release_create(args: argparse.Namespace, cli: Cli) -> int:
     expected = sum(q["expected"] for q in cov.values())
     n = len(release["tables"])
     provisional = release["provisional"]
+    forced = release["coverage_check"]["forced"]
     cli.say(
         f"publicatie {release['id']}: {n} tabellen, rho = {release['rho']:g}, epsilon = "
         f"{release['epsilon']:.3g} bij delta = {release['delta']:g}; {reported} van {expected} "
         "gemeente-kwartalen aangeleverd"
-        + (" (voorlopig: niet elke periode is vergrendeld)" if provisional else ""),
+        + (" (voorlopig: niet elk kwartaal is afgelopen en vergrendeld)" if provisional else "")
+        + (" — GEFORCEERD onder de drempel van aanleveringen" if forced else ""),
         f"release {release['id']}: {n} tables, rho = {release['rho']:g}, epsilon = "
         f"{release['epsilon']:.3g} at delta = {release['delta']:g}; {reported} of {expected} "
         "municipality-quarters reported"
-        + (" (provisional: not every period is locked)" if provisional else ""),
+        + (" (provisional: not every quarter has ended and been locked)" if provisional else "")
+        + (" — FORCED below the coverage threshold" if forced else ""),
     )
     cli.print(release["id"])
     return EXIT_OK
@@ -215,6 +218,16 @@ def register(commands: Commands) -> None:
                 "a plan file (JSON or TOML); default: the standard plan",
             ),
         )
+        if name == "create":
+            r.add_argument(
+                "--force",
+                action="store_true",
+                help=t(
+                    "ook publiceren als te weinig gemeenten aanleverden (de publicatie vermeldt "
+                    "het)",
+                    "release even when too few municipalities reported (the release says so)",
+                ),
+            )
     group.add("list", cmd_release_list)
     cert = group.add("certificate", cmd_release_certificate)
     cert.add_argument(

@@ -11,7 +11,7 @@ from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 from aggregator.http.errors import Unauthenticated
 from aggregator.services.access import authorize
 from aggregator.services.audit import Note
-from aggregator.services.auth import Principal, authenticate
+from aggregator.services.auth import PUBLIC, Principal, authenticate
 from aggregator.services.context import Context
 
 _bearer = HTTPBearer(auto_error=False, description="A lekstat token: `lks_<id>_<secret>`")
@@ -64,6 +64,18 @@ def get_principal(
     return principal
 
 
+def get_caller(
+    request: Request,
+    credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(_bearer)],
+    context: Annotated[Context, Depends(get_context)],
+) -> Principal:
+    """The caller behind a bearer token, or the public when there is none (a token that is
+    sent must be valid: 401 otherwise)."""
+    if credentials is None:
+        return PUBLIC
+    return get_principal(request, credentials, context)
+
+
 def allowed(operation: str) -> Callable[..., Principal]:
     """A dependency that admits the roles that may run ``operation`` (403 for the others).
 
@@ -81,3 +93,5 @@ ContextDep = Annotated[Context, Depends(get_context)]
 LangDep = Annotated[str, Depends(get_lang)]
 NoteDep = Annotated[Note, Depends(get_note)]
 AnyPrincipal = Annotated[Principal, Depends(get_principal)]
+#: Anyone, with or without a token (what they may read, the operation decides).
+Caller = Annotated[Principal, Depends(get_caller)]

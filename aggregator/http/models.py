@@ -19,6 +19,7 @@ from aggregator.dp.engine import TablePreview
 from aggregator.dp.privacy import DELTA
 from aggregator.services.budget import BudgetView, epsilon
 from aggregator.services.completeness import PeriodCompleteness
+from aggregator.services.periods import QuarterDates
 from aggregator.services.releases import ReleaseRequest
 from aggregator.store import AuditEntry, PeriodLock, SubmissionRecord, TokenRecord
 from schemas.taxonomy import load_taxonomy
@@ -107,9 +108,11 @@ class Receipt(_Closed):
     taxonomy_version: str
     received_at: str
     late: bool
+    encoding: str | None = Field(description="How a CSV file was read (utf-8, windows-1252)")
+    contact: str = Field(description="Whom to contact about this submission or a locked quarter")
 
     @classmethod
-    def of(cls, r: SubmissionRecord) -> Receipt:
+    def of(cls, r: SubmissionRecord, contact: str) -> Receipt:
         """The receipt of a stored version."""
         return cls(
             id=r.id,
@@ -123,6 +126,8 @@ class Receipt(_Closed):
             taxonomy_version=r.taxonomy_version,
             received_at=iso(r.received_at) or "",
             late=r.late,
+            encoding=r.encoding,
+            contact=contact,
         )
 
 
@@ -139,9 +144,11 @@ class DryRun(_Closed):
     sha256: str = Field(pattern="^[0-9a-f]{64}$")
     taxonomy_version: str
     late: bool
+    encoding: str | None
+    contact: str
 
     @classmethod
-    def of(cls, r: SubmissionRecord) -> DryRun:
+    def of(cls, r: SubmissionRecord, contact: str) -> DryRun:
         """The would-be receipt of a checked, unstored version."""
         return cls(
             dry_run=True,
@@ -154,6 +161,8 @@ class DryRun(_Closed):
             sha256=r.sha256,
             taxonomy_version=r.taxonomy_version,
             late=r.late,
+            encoding=r.encoding,
+            contact=contact,
         )
 
 
@@ -273,6 +282,44 @@ class Lock(_Closed):
         """A lock's answer."""
         return cls(
             period=lock.period, locked_at=iso(lock.locked_at) or "", locked_by=lock.locked_by
+        )
+
+
+class QuarterOut(_Closed):
+    """One quarter: its dates, whether it has ended, its deadline and its lock."""
+
+    period: str
+    start: str
+    end: str
+    ended: bool
+    deadline: str
+    locked: Lock | None
+
+
+class Calendar(_Closed):
+    """The quarters so far, with deadlines and locks, and whom to contact."""
+
+    deadline_days: int
+    contact: str
+    periods: list[QuarterOut]
+
+    @classmethod
+    def of(cls, quarters: Sequence[QuarterDates], deadline_days: int, contact: str) -> Calendar:
+        """The answer for the calendar of quarters."""
+        return cls(
+            deadline_days=deadline_days,
+            contact=contact,
+            periods=[
+                QuarterOut(
+                    period=str(q.period),
+                    start=q.period.start.isoformat(),
+                    end=q.period.end.isoformat(),
+                    ended=q.ended,
+                    deadline=q.deadline.isoformat(),
+                    locked=Lock.of(q.lock) if q.lock else None,
+                )
+                for q in quarters
+            ],
         )
 
 
@@ -542,6 +589,14 @@ class Certificate(_Closed):
     journal_prev: str
 
 
+class CoverageCheck(_Closed):
+    """The coverage threshold the release was held to, and whether it was forced below it."""
+
+    threshold: float
+    below: list[str]
+    forced: bool
+
+
 class ReleaseMeta(_Closed):
     """What a release records and publishes besides its tables."""
 
@@ -562,6 +617,7 @@ class ReleaseMeta(_Closed):
     plan: list[PlanTable]
     tables: list[TableMeta]
     coverage: dict[str, QuarterCoverage]
+    coverage_check: CoverageCheck
     widened_intervals: int
     certificate: Certificate
 

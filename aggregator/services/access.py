@@ -19,6 +19,7 @@ PERMISSIONS: dict[str, frozenset[str]] = {
     "read_submissions": frozenset({"municipality"}),
     "read_completeness": frozenset({"municipality", "analyst", "statistician", OPERATOR_ROLE}),
     "read_locks": frozenset({"analyst", "statistician", OPERATOR_ROLE}),
+    "read_calendar": frozenset({"municipality", "analyst", "statistician", "admin", OPERATOR_ROLE}),
     "lock_period": frozenset({"statistician", OPERATOR_ROLE}),
     # The role that spends a budget (the statistician) cannot set or raise it.
     "read_budget": frozenset({"statistician", "admin", OPERATOR_ROLE}),

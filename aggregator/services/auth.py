@@ -47,6 +47,9 @@ class Principal:
 
 #: The operator running ``lekstat-server`` on the host.
 OPERATOR = Principal(None, OPERATOR_ROLE)
+#: Anyone without a token (a reader of the public pages and the open API).
+PUBLIC_ROLE = "public"
+PUBLIC = Principal(None, PUBLIC_ROLE)
 
 
 def hash_secret(secret: str) -> str:

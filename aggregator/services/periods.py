@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from dataclasses import dataclass
 
 from aggregator.clock import iso
 from aggregator.services.access import authorize
@@ -84,6 +85,29 @@ def lock(ctx: Context, actor: Principal, text: str, note: Note | None = None) ->
             f"{period} was already locked at {when}",
             [lock_details(exc.lock)],
         ) from None
+
+
+@dataclass(frozen=True)
+class QuarterDates:
+    """One quarter as a municipality plans its work: when it ends, the deadline, the lock."""
+
+    period: Period
+    deadline: dt.date
+    ended: bool
+    lock: PeriodLock | None
+
+
+def calendar(ctx: Context, actor: Principal) -> list[QuarterDates]:
+    """Every quarter from the first to the current one, with its deadline and lock."""
+    authorize(actor, "read_calendar")
+    today = ctx.today()
+    locked = {lock.period: lock for lock in ctx.store.list_locks()}
+    out, period = [], FIRST_PERIOD
+    while not period.is_future(today):
+        out.append(QuarterDates(period, deadline_of(ctx, period), period.is_complete(today),
+                                locked.get(str(period))))  # fmt: skip
+        period = period.next()
+    return out
 
 
 def locks(ctx: Context, actor: Principal) -> list[PeriodLock]:

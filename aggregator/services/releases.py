@@ -9,6 +9,7 @@ writes the release and its ledger entry, so concurrent requests can never oversp
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -19,11 +20,11 @@ from aggregator.clock import iso
 from aggregator.dp import engine
 from aggregator.dp.privacy import PrivacyError
 from aggregator.services import budget, certificates, completeness
-from aggregator.services.access import authorize
+from aggregator.services.access import authorize, may
 from aggregator.services.audit import Note
 from aggregator.services.auth import Principal
 from aggregator.services.context import Context
-from aggregator.services.refusals import Kind, Refusal, invalid, not_found
+from aggregator.services.refusals import Kind, Refusal, conflict, invalid, not_found
 from aggregator.store import BudgetError
 from schemas.periods import Period, quarters_of
 from schemas.tables import DEFAULT_PLAN, PlanError, TableSpec, check_plan_size
@@ -38,6 +39,8 @@ class ReleaseRequest:
     rho: float
     quarter: int | None = None
     plan: tuple[TableSpec, ...] = DEFAULT_PLAN
+    #: Release even when too few municipalities reported (the release says so).
+    force: bool = False
 
     @property
     def label(self) -> str:
@@ -155,8 +158,9 @@ def create(
                 BudgetError(request.year, year_budget.total_rho, year_budget.spent_rho, request.rho)
             )
         with store.snapshot():  # the rows measured and the coverage published agree
-            rows = store.latest_rows([str(p) for p in quarters])
             covered = completeness.coverage(store, quarters, ctx.today())
+            check = coverage_check(ctx, covered, force=request.force)
+            rows = store.latest_rows([str(p) for p in quarters])
             locks = {lock.period for lock in store.list_locks()}
         try:
             exact = engine.exact_tables(
@@ -182,8 +186,9 @@ def create(
             created_at=now,
             created_by=actor.name,
             coverage=covered,
-            provisional=not all(str(p) in locks for p in quarters),
+            provisional=is_provisional(quarters, locks, ctx.today()),
         )
+        metadata["coverage_check"] = check
         release_id = store.next_release_id(request.year, request.quarter)
         metadata["certificate"] = certificates.build(
             release_id=release_id,
@@ -209,21 +214,85 @@ def create(
             )
         except BudgetError as exc:
             raise budget.refusal(exc) from None
-    note.set("create_release", request.label, f"{release_id} rho={result.rho:g}")
+    forced = " forced below the coverage threshold" if check["below"] else ""
+    note.set("create_release", request.label, f"{release_id} rho={result.rho:g}{forced}")
     return {**metadata, "id": release_id}
 
 
+def is_provisional(quarters: Sequence[Period], locks: set[str], today: dt.date) -> bool:
+    """A release is provisional while a quarter of it is unlocked or has not ended."""
+    return not all(str(p) in locks and p.is_complete(today) for p in quarters)
+
+
+def coverage_check(
+    ctx: Context, covered: dict[str, dict[str, Any]], *, force: bool
+) -> dict[str, Any]:
+    """Refuse a release for which too few municipalities reported, unless it is forced.
+
+    Every quarter of the release that has ended must have a share of reporting municipalities
+    of at least ``LEKSTAT_MIN_COVERAGE`` (default 90%), and at least one quarter must have
+    ended: a municipality that did not report counts as zero, so a "national" figure from a
+    small part of the country undercounts by more than its own margin. A forced release records
+    which quarters were below the threshold, and the report says so.
+    """
+    threshold = ctx.settings.min_coverage
+    below = [
+        {"period": period, "reported": c["reported"], "expected": c["expected"]}
+        for period, c in covered.items()
+        if c["ended"] and c["reported"] < threshold * c["expected"]
+    ]
+    nothing_ended = not any(c["ended"] for c in covered.values())
+    if (below or nothing_ended) and not force:
+        if nothing_ended:
+            nl = "geen kwartaal van deze publicatie is afgelopen: er is nog niets te tellen"
+            en = "no quarter of this release has ended: there is nothing to count yet"
+        else:
+            shares = ", ".join(f"{b['period']}: {b['reported']} van {b['expected']}" for b in below)
+            shares_en = ", ".join(
+                f"{b['period']}: {b['reported']} of {b['expected']}" for b in below
+            )
+            nl = (
+                f"te weinig gemeenten leverden aan ({shares}); een landelijk cijfer vraagt "
+                f"minstens {threshold:.0%} per afgelopen kwartaal"
+            )
+            en = (
+                f"too few municipalities reported ({shares_en}); a national figure needs at "
+                f"least {threshold:.0%} in every quarter that has ended"
+            )
+        raise conflict(
+            "coverage_below_threshold",
+            f"{nl}. Er is niets uitgegeven; wacht op de aanleveringen, of publiceer toch met "
+            "force (de publicatie vermeldt het dan)",
+            f"{en}. Nothing was spent; wait for the submissions, or release anyway with force "
+            "(the release then says so)",
+            below,
+        )
+    return {
+        "threshold": threshold,
+        "below": [b["period"] for b in below] + (["nothing ended"] if nothing_ended else []),
+        "forced": bool(force and (below or nothing_ended)),
+    }
+
+
+def visible(ctx: Context, actor: Principal, release: dict[str, Any]) -> bool:
+    """Whether ``actor`` may read ``release``: analysts and statisticians every release; anyone
+    else (no token, a municipality, the admin) what ``LEKSTAT_PUBLIC_RELEASES`` makes public,
+    by default the final releases (a provisional one only for analysts and statisticians)."""
+    if may(actor, "read_releases"):
+        return True
+    rule = ctx.settings.public_releases
+    return rule == "all" or (rule == "final" and not release.get("provisional", True))
+
+
 def listing(ctx: Context, actor: Principal, year: int | None = None) -> list[dict[str, Any]]:
-    """Every release's metadata, oldest first (optionally of one data year)."""
-    authorize(actor, "read_releases")
-    return ctx.store.list_releases(year)
+    """Every release's metadata the caller may read, oldest first (optionally of one year)."""
+    return [r for r in ctx.store.list_releases(year) if visible(ctx, actor, r)]
 
 
 def get(ctx: Context, actor: Principal, release_id: str) -> dict[str, Any]:
-    """One release's metadata."""
-    authorize(actor, "read_releases")
+    """One release's metadata (one the caller may not read is "not found")."""
     release = ctx.store.get_release(release_id)
-    if release is None:
+    if release is None or not visible(ctx, actor, release):
         raise not_found("no_such_release", "geen publicatie met dit id", "no release with this id")
     return release
 

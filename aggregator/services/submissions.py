@@ -118,6 +118,7 @@ def accept(
             late=late,
             token_id=actor.name,
             idempotency_key=idempotency_key,
+            encoding=table.encoding,
         )
         return Accepted(record, dry_run=True)
     try:
@@ -128,6 +129,7 @@ def accept(
             idempotency_key=idempotency_key,
             received_at=now,
             late=late,
+            encoding=table.encoding,
         )
     except PeriodLockedError as exc:
         raise periods.locked_refusal(ctx, exc.lock) from None

@@ -42,6 +42,8 @@ class SubmissionRecord:
     late: bool
     token_id: str
     idempotency_key: str | None
+    #: The encoding a CSV file was read in (``utf-8``, ``windows-1252``); None for JSON.
+    encoding: str | None = None
 
 
 @dataclass(frozen=True)

@@ -107,6 +107,10 @@ MIGRATIONS: tuple[str, ...] = (
         reason VARCHAR NOT NULL DEFAULT ''
     );
     """,
+    # 4: the encoding a CSV file was read in (Windows-1252 from Excel), to show on the receipt.
+    """
+    ALTER TABLE submissions ADD COLUMN encoding VARCHAR;
+    """,
 )
 
 SCHEMA_VERSION = len(MIGRATIONS)

@@ -51,7 +51,7 @@ from schemas.submission import Submission
 
 _SUBMISSION_COLUMNS = (
     "id, municipality, period, version, nil_return, row_count, total, sha256, "
-    "taxonomy_version, received_at, late, token_id, idempotency_key"
+    "taxonomy_version, received_at, late, token_id, idempotency_key, encoding"
 )
 _TOKEN_COLUMNS = "id, hash, role, municipality, label, created_at, revoked_at"  # noqa: S105
 
@@ -240,6 +240,7 @@ class Store:
         idempotency_key: str | None,
         received_at: dt.datetime,
         late: bool,
+        encoding: str | None = None,
     ) -> tuple[SubmissionRecord, bool]:
         """Store a submission as the next version; return it and whether it was a replay.
 
@@ -295,10 +296,11 @@ class Store:
                 late=late,
                 token_id=token_id,
                 idempotency_key=idempotency_key,
+                encoding=encoding,
             )
             cur.execute(
                 f"INSERT INTO submissions ({_SUBMISSION_COLUMNS}) "
-                "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
                 list(asdict(record).values()),
             )
             if submission.row_count:

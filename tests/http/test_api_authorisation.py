@@ -65,6 +65,10 @@ def _expect(
 
 
 PUBLIC = dict.fromkeys(WHO, 200)
+#: Readable without a token; a token that is sent must be valid.
+OPEN = {**dict.fromkeys(WHO, 200), "revoked": 401, "malformed": 401}
+#: A provisional release: analysts and statisticians only; to anyone else it does not exist.
+PROVISIONAL = {**OPEN, "none": 404, "own": 404, "other": 404, "admin": 404}
 EVERY_ROLE = _expect(own=200, analyst=200, statistician=200, admin=200)
 STATISTICIAN = _expect(own=403, analyst=403, statistician=200, admin=403)
 READER = _expect(own=403, analyst=200, statistician=200, admin=403)
@@ -117,6 +121,7 @@ MATRIX: dict[str, tuple[str, Callable[[Service], str], dict[str, object], dict[s
         _expect(own=403, analyst=403, statistician=201, admin=403),
     ),
     "locks": ("GET", lambda s: "/api/v1/periods/locks", {}, READER),
+    "calendar": ("GET", lambda s: "/api/v1/periods", {}, EVERY_ROLE),
     # The role that spends a budget (statistician) may read it, not set or raise it.
     "get budget": (
         "GET",
@@ -143,19 +148,20 @@ MATRIX: dict[str, tuple[str, Callable[[Service], str], dict[str, object], dict[s
         {"json": {"year": 2026, "rho": 0.5}},
         _expect(own=403, analyst=403, statistician=201, admin=403),
     ),
-    "list releases": ("GET", lambda s: "/api/v1/releases", {}, READER),
-    "get release": ("GET", lambda s: f"/api/v1/releases/{s.tokens['release']}", {}, READER),
+    # The fixture's release is provisional (2026 has not ended): final ones are public.
+    "list releases": ("GET", lambda s: "/api/v1/releases", {}, OPEN),
+    "get release": ("GET", lambda s: f"/api/v1/releases/{s.tokens['release']}", {}, PROVISIONAL),
     "get certificate": (
         "GET",
         lambda s: f"/api/v1/releases/{s.tokens['release']}/certificate",
         {},
-        READER,
+        PROVISIONAL,
     ),
     "get release table": (
         "GET",
         lambda s: f"/api/v1/releases/{s.tokens['release']}/tables/totals?format=csv",
         {},
-        READER,
+        PROVISIONAL,
     ),
     "list tokens": ("GET", lambda s: "/api/v1/tokens", {}, ADMIN),
     "create token": (

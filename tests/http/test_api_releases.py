@@ -206,7 +206,9 @@ def test_release_reading_rules(service: Service) -> None:
         == rid
     )
     assert c.get(f"/api/v1/releases/{rid}", headers=service.headers("analyst")).json()["id"] == rid
-    assert c.get(f"/api/v1/releases/{rid}", headers=service.headers("own")).status_code == 403
+    # A provisional release is for analysts and statisticians: to a municipality it does not
+    # exist (a final one would be public).
+    assert c.get(f"/api/v1/releases/{rid}", headers=service.headers("own")).status_code == 404
     unknown = c.get(
         f"/api/v1/releases/{rid}/tables/nope",
         headers=service.headers("analyst", **{"Accept-Language": "en"}),
@@ -234,7 +236,9 @@ def test_release_reading_rules(service: Service) -> None:
         ({"plan": [{"name": "all", "dimensions": ["motive"]}]}, "invalid_plan"),
         ({"plan": []}, "invalid_plan"),
         ({"year": 2027}, "bad_year"),
-        ({"year": 2026, "quarter": 4}, None),  # the current quarter may be released provisionally
+        # The current quarter has nothing to count yet: refused unless forced.
+        ({"year": 2026, "quarter": 4}, "coverage_below_threshold"),
+        ({"year": 2026, "quarter": 4, "force": True}, None),
     ],
 )
 def test_release_requests_are_checked_before_anything_is_spent(
@@ -248,9 +252,11 @@ def test_release_requests_are_checked_before_anything_is_spent(
     r = service.client.post("/api/v1/releases", json={"year": 2025, "rho": 0.2, **body}, headers=h)
     if code is None:
         assert r.status_code == 201 and r.json()["id"] == "2026-Q4-r1"
+        assert r.json()["coverage_check"]["forced"] is True and r.json()["provisional"]
     else:
-        assert r.status_code == 422 and r.json()["error"]["code"] == code
+        assert r.status_code in (409, 422) and r.json()["error"]["code"] == code
         assert service.store.list_releases() == []
+        assert not service.store.get_budget(2026).ledger
 
 
 def test_release_custom_plan_with_a_table_fixed_to_one_stage(service: Service) -> None:

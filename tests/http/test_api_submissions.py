@@ -27,6 +27,8 @@ def test_submission_json_gives_201_and_a_receipt(service: Service) -> None:
         "taxonomy_version",
         "received_at",
         "late",
+        "encoding",
+        "contact",
     }
     assert (receipt["municipality"], receipt["period"], receipt["version"]) == (OWN, "2026-Q3", 1)
     assert (receipt["rows"], receipt["total"], receipt["nil_return"]) == (1, 3, False)
@@ -409,3 +411,37 @@ def test_submission_dates_are_dutch_days(tmp_path: object) -> None:
             headers={"Authorization": f"Bearer {tokens['own']}"},
         )
     assert r.status_code == 201, r.text
+
+
+def test_submission_receipt_says_how_the_file_was_read_and_whom_to_contact(
+    service: Service,
+) -> None:
+    # Excel's "CSV (gescheiden door lijstscheidingsteken)": Windows-1252, with the dropdown's
+    # "code — label" (the dash is byte 0x97, not UTF-8).
+    text = CSV.replace("FT01_BRP;", "FT01_BRP — Burgerzaken;")
+    r = service.client.post(
+        "/api/v1/submissions?period=2026-Q3",
+        content=text.encode("cp1252"),
+        headers=service.headers("own", **{"Content-Type": "text/csv"}),
+    )
+    assert r.status_code == 201, r.text
+    contact = service.client.app.state.settings.contact  # type: ignore[attr-defined]
+    assert (r.json()["encoding"], r.json()["contact"]) == ("windows-1252", contact)
+    listed = service.client.get("/api/v1/submissions", headers=service.headers("own")).json()
+    assert listed["submissions"][0]["encoding"] == "windows-1252"  # kept with the version
+    as_json = service.client.post(
+        "/api/v1/submissions", json=body(), headers=service.headers("own")
+    )
+    assert as_json.json()["encoding"] is None
+
+
+def test_submission_calendar_tells_a_municipality_its_deadlines_and_locks(service: Service) -> None:
+    service.client.post("/api/v1/periods/2026-Q1/lock", headers=service.headers("statistician"))
+    calendar = service.client.get("/api/v1/periods", headers=service.headers("own")).json()
+    assert calendar["deadline_days"] == 30 and calendar["contact"]
+    quarters = {q["period"]: q for q in calendar["periods"]}
+    names = [q["period"] for q in calendar["periods"]]
+    assert (names[0], names[-1], len(names)) == ("2024-Q1", "2026-Q4", 12)  # up to now
+    assert quarters["2026-Q3"]["deadline"] == "2026-10-30" and quarters["2026-Q3"]["ended"]
+    assert not quarters["2026-Q4"]["ended"] and quarters["2026-Q4"]["locked"] is None
+    assert quarters["2026-Q1"]["locked"]["period"] == "2026-Q1"

@@ -49,7 +49,8 @@ def _scrub(value: Any) -> Any:
 def _world(tmp_path: Path, name: str, own_sends_counts: bool) -> dict[str, Any]:
     """Run the same year in a fresh service; return everything others than OWN can see."""
     app = create_app(
-        Settings(db_path=tmp_path / f"{name}.duckdb", max_year_rho=5.0), clock=lambda: NOW
+        Settings(db_path=tmp_path / f"{name}.duckdb", max_year_rho=5.0, min_coverage=0.0),
+        clock=lambda: NOW,
     )
     tokens, _ = add_tokens(app.state.store)
     seen: dict[str, Any] = {}

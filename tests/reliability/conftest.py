@@ -23,7 +23,10 @@ CSV_ROW = "FT01_BRP,DC01_BRP_ADRES,ST01_SIGNAAL,EM01_VAST,MO01_CRIMINEEL,{count}
 def production(tmp_path: Path) -> Iterator[Service]:
     """The app with the default (production) body and row limits; the rate limit out of the way."""
     settings = Settings(
-        db_path=tmp_path / "lekstat.duckdb", rate_limit_per_minute=1e6, rate_limit_burst=100_000
+        db_path=tmp_path / "lekstat.duckdb",
+        rate_limit_per_minute=1e6,
+        rate_limit_burst=100_000,
+        min_coverage=0.0,
     )
     app = create_app(settings, clock=lambda: NOW)
     store: Store = app.state.store

@@ -42,7 +42,7 @@ def _tables(store: Store) -> dict[str, list[tuple[Any, ...]]]:
 def _fill(db: Path) -> dict[str, str]:
     """A database with versions, a nil return, CSV and JSON, keys, a lock, a revoked token and
     refused requests in the audit log."""
-    app = create_app(Settings(db_path=db), clock=lambda: NOW)
+    app = create_app(Settings(db_path=db, min_coverage=0.0), clock=lambda: NOW)
     tokens, _ = add_tokens(app.state.store)
     revoked, record = new_token("analyst", None, "revoked", NOW)
     app.state.store.add_token(record)
@@ -125,7 +125,7 @@ def test_backup_restore_round_trip_is_exact_and_the_copy_works(tmp_path: Path) -
     assert len(before["releases"]) == 1 and len(before["ledger"]) == 1
 
     # The copy works like the original: rows, replays, versions, locks and revocations.
-    app = create_app(Settings(db_path=restored), clock=lambda: NOW)
+    app = create_app(Settings(db_path=restored, min_coverage=0.0), clock=lambda: NOW)
     with TestClient(app) as c:
         own = {"Authorization": f"Bearer {tokens['own']}"}
         listed = c.get("/api/v1/submissions", headers=own).json()["submissions"]

@@ -8,7 +8,14 @@ from fastapi import APIRouter, Depends
 from fastapi import Path as PathParam
 
 from aggregator.http.deps import ContextDep, NoteDep, allowed
-from aggregator.http.models import AUTHENTICATED, PERIOD_SCHEMA, Lock, LockList, errors
+from aggregator.http.models import (
+    AUTHENTICATED,
+    PERIOD_SCHEMA,
+    Calendar,
+    Lock,
+    LockList,
+    errors,
+)
 from aggregator.services import periods
 from aggregator.services.auth import Principal
 
@@ -33,6 +40,16 @@ def lock_period(
     A lock is final (there is no unlock), so a quarter still running cannot be locked.
     """
     return Lock.of(periods.lock(context, principal, period, note))
+
+
+@router.get("/periods", response_model=Calendar, summary="Every quarter so far: deadline and lock")
+def get_calendar(
+    principal: Annotated[Principal, Depends(allowed("read_calendar"))], context: ContextDep
+) -> Calendar:
+    """From the first quarter to the current one: its dates, its deadline, its lock, and whom
+    to contact. What a municipality needs to know what it still has to do."""
+    quarters = periods.calendar(context, principal)
+    return Calendar.of(quarters, context.settings.deadline_days, context.settings.contact)
 
 
 @router.get("/periods/locks", response_model=LockList, summary="Locked periods")

@@ -11,7 +11,7 @@ from fastapi.responses import Response
 from pydantic import BaseModel, ConfigDict, Field
 from starlette.concurrency import run_in_threadpool
 
-from aggregator.http.deps import ContextDep, LangDep, NoteDep, allowed
+from aggregator.http.deps import Caller, ContextDep, LangDep, NoteDep, allowed
 from aggregator.http.models import (
     AUTHENTICATED,
     WITH_BODY,
@@ -32,7 +32,11 @@ from schemas.tables import DEFAULT_PLAN, PlanError, parse_plan, with_labels
 
 router = APIRouter(prefix="/api/v1", tags=["releases"], responses=AUTHENTICATED)
 
-Reader = Annotated[Principal, Depends(allowed("read_releases"))]
+#: Releases are read by anyone: final ones are public (LEKSTAT_PUBLIC_RELEASES), provisional
+#: ones are for analysts and statisticians; the operation decides what each caller sees.
+Reader = Caller
+#: In the OpenAPI document: a token is optional on these operations.
+OPTIONAL_TOKEN: dict[str, Any] = {"security": [{}]}  # FastAPI adds the bearer beside it
 
 
 class ReleaseCreate(BaseModel):
@@ -47,6 +51,11 @@ class ReleaseCreate(BaseModel):
     plan: list[dict[str, Any]] | None = Field(
         None, description="Tables: [{name, dimensions, stage?, weight?}]; default plan if absent"
     )
+    force: bool = Field(
+        False,
+        description="Release even when fewer municipalities reported than the threshold (the "
+        "release then says so)",
+    )
 
     def request(self) -> ReleaseRequest:
         """The service's request, with the plan checked."""
@@ -54,7 +63,7 @@ class ReleaseCreate(BaseModel):
             plan = parse_plan(self.plan) if self.plan is not None else DEFAULT_PLAN
         except PlanError as exc:
             raise releases.invalid_plan(exc) from None
-        return ReleaseRequest(self.year, self.rho, self.quarter, plan)
+        return ReleaseRequest(self.year, self.rho, self.quarter, plan, self.force)
 
 
 @router.post(
@@ -93,7 +102,12 @@ async def post_release(
     return ReleaseMeta(**release)
 
 
-@router.get("/releases", response_model=ReleaseList, summary="Every release (metadata)")
+@router.get(
+    "/releases",
+    response_model=ReleaseList,
+    summary="Every release (metadata)",
+    openapi_extra=OPTIONAL_TOKEN,
+)
 def list_releases(
     principal: Reader,
     context: ContextDep,
@@ -109,6 +123,7 @@ def list_releases(
     "/releases/{release_id}",
     response_model=ReleaseMeta,
     summary="One release's metadata",
+    openapi_extra=OPTIONAL_TOKEN,
     responses=errors(404),
 )
 def get_release(release_id: str, principal: Reader, context: ContextDep) -> ReleaseMeta:
@@ -120,6 +135,7 @@ def get_release(release_id: str, principal: Reader, context: ContextDep) -> Rele
     "/releases/{release_id}/certificate",
     response_model=Certificate,
     summary="A release's privacy certificate",
+    openapi_extra=OPTIONAL_TOKEN,
     responses=errors(404),
 )
 def get_certificate(release_id: str, principal: Reader, context: ContextDep) -> Certificate:
@@ -132,6 +148,7 @@ def get_certificate(release_id: str, principal: Reader, context: ContextDep) -> 
     "/releases/{release_id}/tables/{table}",
     summary="A released table with intervals and flags",
     response_model=None,
+    openapi_extra=OPTIONAL_TOKEN,
     responses={
         200: {
             "content": {

@@ -154,10 +154,12 @@ async def submit(
         )
     )
     if accepted.dry_run:
-        return JSONResponse(DryRun.of(accepted.record).model_dump(), status_code=200)
+        return JSONResponse(
+            DryRun.of(accepted.record, context.settings.contact).model_dump(), status_code=200
+        )
     headers = {"Idempotent-Replayed": "true"} if accepted.replay else {}
     return JSONResponse(
-        Receipt.of(accepted.record).model_dump(),
+        Receipt.of(accepted.record, context.settings.contact).model_dump(),
         status_code=200 if accepted.replay else 201,
         headers=headers,
     )
@@ -171,7 +173,7 @@ def list_submissions(
 ) -> SubmissionList:
     """The calling municipality's own versions (receipts), oldest first."""
     records = submissions.versions(context, principal, period)
-    return SubmissionList(submissions=[Receipt.of(r) for r in records])
+    return SubmissionList(submissions=[Receipt.of(r, context.settings.contact) for r in records])
 
 
 @router.get(
@@ -185,4 +187,4 @@ def get_submission(submission_id: str, principal: Reader, context: ContextDep) -
     record, frame = submissions.rows(context, principal, submission_id)
     data = [Row.model_validate(row) for row in frame.to_dict(orient="records")]
     # The receipt's "rows" is the row count; the rows themselves are "data".
-    return ReceiptWithData(**Receipt.of(record).model_dump(), data=data)
+    return ReceiptWithData(**Receipt.of(record, context.settings.contact).model_dump(), data=data)
