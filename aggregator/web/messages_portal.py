@@ -189,8 +189,12 @@ QUARTER: dict[str, dict[str, str]] = {
         ),
     },
     "problems_caption": {
-        "nl": "{n} probleem/problemen in {name}: rij, kolom, waarde en wat u moet doen",
-        "en": "{n} problem(s) in {name}: row, column, value and what to do",
+        "nl": "{n} problemen in {name}: rij, kolom, waarde en wat u moet doen",
+        "en": "{n} problems in {name}: row, column, value and what to do",
+    },
+    "problems_caption_one": {
+        "nl": "1 probleem in {name}: rij, kolom, waarde en wat u moet doen",
+        "en": "1 problem in {name}: row, column, value and what to do",
     },
     "col_row": {"nl": "Rij", "en": "Row"},
     "col_column": {"nl": "Kolom", "en": "Column"},
@@ -234,8 +238,12 @@ QUARTER: dict[str, dict[str, str]] = {
         "en": "{name} is empty; choose the filled-in file",
     },
     "file_has_problems": {
-        "nl": "{name} heeft {n} probleem/problemen; er is niets opgeslagen. Zie de tabel hieronder",
-        "en": "{name} has {n} problem(s); nothing was stored. See the table below",
+        "nl": "{name} heeft {n} problemen; er is niets opgeslagen. Zie de tabel hieronder",
+        "en": "{name} has {n} problems; nothing was stored. See the table below",
+    },
+    "file_has_one_problem": {
+        "nl": "{name} heeft 1 probleem; er is niets opgeslagen. Zie de tabel hieronder",
+        "en": "{name} has 1 problem; nothing was stored. See the table below",
     },
     "nil_heading": {"nl": "Geen incidenten dit kwartaal?", "en": "No incidents this quarter?"},
     "nil_intro": {

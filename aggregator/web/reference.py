@@ -90,7 +90,7 @@ def receipt(request: Request, submission_id: str) -> Response:
     taxonomy = load_taxonomy(record.taxonomy_version)
     columns = list(taxonomy.dimension_names)
     rows = [
-        [*(f"{r[c]} — {taxonomy.label(c, r[c], lang)}" for c in columns), int(r["count"])]
+        ([(r[c], taxonomy.label(c, r[c], lang)) for c in columns], int(r["count"]))
         for r in frame.to_dict(orient="records")
     ]
     return pages_of(request).render(

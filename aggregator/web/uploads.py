@@ -84,7 +84,8 @@ async def check(request: Request, period: str) -> Response:
         if refusal.kind is not Kind.INVALID or refusal.code != "invalid_submission":
             raise
         problems = refusal.details
-        error = FieldError("file", "file_has_problems", {"name": filename, "n": len(problems)})
+        key = "file_has_one_problem" if len(problems) == 1 else "file_has_problems"
+        error = FieldError("file", key, {"name": filename, "n": len(problems)})
         return quarter_page(
             request,
             session,

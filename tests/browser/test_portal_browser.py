@@ -84,9 +84,10 @@ def test_portal_municipality_corrects_an_excel_file_and_gets_a_receipt(
     expect(page.locator(".lk-error-summary")).to_contain_text("aantallen.xlsx heeft 2")
     problems = page.locator(".lk-problems tbody tr")
     expect(problems).to_have_count(2)
-    expect(problems.nth(0).locator("td").nth(0)).to_have_text("3")
-    expect(problems.nth(0).locator("td").nth(1)).to_have_text("count")
-    expect(problems.nth(1).locator("td").nth(2)).to_have_text("FT77")
+    # As a screen reader reads the cells (the phone layout's labels are aria-hidden).
+    expect(problems.nth(0).get_by_role("cell").nth(0)).to_have_accessible_name("3")
+    expect(problems.nth(0).get_by_role("cell").nth(1)).to_have_accessible_name("count")
+    expect(problems.nth(1).get_by_role("cell").nth(2)).to_have_accessible_name("FT77")
 
     right = fill(
         template,
@@ -245,3 +246,31 @@ def test_portal_works_without_javascript(
         assert foreign == []
     finally:
         context.close()
+
+
+def test_portal_problems_on_a_phone_pass_axe_without_sideways_scrolling(
+    page_check: Callable[..., Visit], issue_token: Callable[..., str], tmp_path: Path
+) -> None:
+    visit = page_check("/sign-in", width=360)
+    page = visit.page
+    sign_in(page, issue_token("municipality", "GM0202"))
+    check(visit)
+    page.goto(page.url + f"/quarters/{LAST}")
+    wrong = tmp_path / "fout.csv"
+    wrong.write_text(
+        "function_type;data_category;stage;employment_type;motive;count\n"
+        "FT77;DC01;ST01;EM01;MO02;1\nFT01;DC01;ST01;EM01;MO09;-2\n",
+        encoding="utf-8",
+    )
+    page.get_by_label("Bestand met aantallen").set_input_files(wrong)
+    with page.expect_navigation():
+        page.get_by_role("button", name="Bestand controleren").click()
+    check(visit)
+    assert page.evaluate("document.documentElement.scrollWidth") <= 360
+    table = page.locator(".lk-problems")
+    assert table.evaluate("e => e.scrollWidth <= e.parentElement.clientWidth")
+    # Stacked, each value has its label; screen readers still get a table with headers.
+    expect(
+        page.locator(".lk-problems tbody tr").first.locator(".lk-stack__label").first
+    ).to_be_visible()
+    expect(page.get_by_role("table").first.get_by_role("columnheader")).to_have_count(4)

@@ -218,7 +218,8 @@ def portal(tmp_path: Path) -> Iterator[Portal]:
 
 
 class _Tables(HTMLParser):
-    """The body rows of one table, as the text of each cell."""
+    """The body rows of one table, as the text of each cell (as a screen reader reads it:
+    without what is ``aria-hidden``)."""
 
     def __init__(self, css_class: str) -> None:
         super().__init__(convert_charrefs=True)
@@ -227,8 +228,13 @@ class _Tables(HTMLParser):
         self.in_body = False
         self.rows: list[list[str]] = []
         self.cell: list[str] | None = None
+        self.hidden: list[str] = []  # the open aria-hidden elements' tags
 
     def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        if self.hidden or dict(attrs).get("aria-hidden") == "true":
+            if tag not in VOID:
+                self.hidden.append(tag)
+            return
         classes = (dict(attrs).get("class") or "").split()
         if tag == "table" and (self.depth or self.css_class in classes):
             self.depth += 1
@@ -240,6 +246,10 @@ class _Tables(HTMLParser):
             self.cell = []
 
     def handle_endtag(self, tag: str) -> None:
+        if self.hidden:
+            if self.hidden[-1] == tag:
+                self.hidden.pop()
+            return
         if not self.depth:
             return
         if tag == "table":
@@ -251,7 +261,7 @@ class _Tables(HTMLParser):
             self.cell = None
 
     def handle_data(self, data: str) -> None:
-        if self.cell is not None:
+        if self.cell is not None and not self.hidden:
             self.cell.append(data)
 
 

@@ -107,7 +107,7 @@ def test_check_shows_every_problem_at_once_and_stores_nothing(portal: Portal) ->
     page = read(response.text)
     assert page.one("title").text.startswith("Fout: Kwartaal 2026-Q3")
     summary = page.one("div", class_="lk-error-summary")
-    assert "aantallen.csv heeft 3 probleem/problemen; er is niets opgeslagen" in summary.text
+    assert "aantallen.csv heeft 3 problemen; er is niets opgeslagen" in summary.text
     assert page.one("a", href="#file").text.startswith("aantallen.csv heeft 3")
     assert page.one("input", type="file").attrs["aria-invalid"] == "true"
     rows = table_rows(response.text, "lk-problems")
@@ -200,8 +200,8 @@ def test_submit_stores_the_checked_file_once_and_shows_its_receipt(portal: Porta
     assert (shown["Op tijd"], shown["Incidenten in totaal"]) == ("Te laat", "3")
     rows = table_rows(receipt.text, "lk-receipt-rows")
     assert len(rows) == 2 and {r[-1] for r in rows} == {"2", "1"}
-    assert any(r[0].startswith("FT04_PARKEREN — Parkeren") for r in rows)
-    assert any(r[4].startswith("MO02_PRIVE — ") for r in rows)
+    assert any(r[0].startswith("FT04_PARKEREN Parkeren") for r in rows)
+    assert any(r[4].startswith("MO02_PRIVE Privé") for r in rows)
     assert page.one("button", class_="lk-print-button").attrs.get("hidden") == ""
 
 
@@ -389,3 +389,17 @@ def test_no_portal_page_refers_to_another_host(portal: Portal) -> None:
                 if value is not None:
                     assert value.startswith(("/", "#")) and not value.startswith("//"), value
         assert "http://" not in response.text and "https://" not in response.text
+
+
+def test_texts_chosen_in_code_exist_in_both_languages() -> None:
+    from aggregator.web.messages import MESSAGES
+    from aggregator.web.outcomes import DETAIL_LABELS
+    from aggregator.web.session import REASONS
+
+    keys = {outcome.title for outcome in PAGE_OF_KIND.values()}
+    keys |= set(DETAIL_LABELS.values()) | {f"sign_in_reason_{r}" for r in REASONS}
+    keys |= {"status_nil", "status_reported", "status_overdue", "status_open"}
+    keys |= {"kind_nil", "kind_counts", "late", "on_time", "file_has_one_problem"}
+    keys |= {"problems_caption_one", "upload_heading_correction", "refusal_text"}
+    keys |= {f"month_{m}" for m in range(1, 13)}
+    assert keys - set(MESSAGES) == set()
