@@ -197,6 +197,17 @@ QUARTER: dict[str, dict[str, str]] = {
         "en": "1 problem in {name}: row, column, value and what to do",
     },
     "col_row": {"nl": "Rij", "en": "Row"},
+    "n_rows": {"nl": "({n} rijen)", "en": "({n} rows)"},
+    "problems_more": {
+        "nl": (
+            "Hierboven staan de eerste {shown} verschillende problemen; er zijn er nog {n}. "
+            "Verbeter deze eerst en controleer het bestand opnieuw."
+        ),
+        "en": (
+            "Above are the first {shown} different problems; there are {n} more. Correct "
+            "these first and check the file again."
+        ),
+    },
     "col_column": {"nl": "Kolom", "en": "Column"},
     "col_value": {"nl": "Waarde", "en": "Value"},
     "col_what_to_do": {"nl": "Wat u moet doen", "en": "What to do"},

@@ -22,6 +22,7 @@ from aggregator.web.errors import PageRoute
 from aggregator.web.forms import FieldError, form_expired
 from aggregator.web.outcomes import refusal_page
 from aggregator.web.pending import pending_of
+from aggregator.web.problems import MAX_SHOWN, group
 from aggregator.web.quarters import quarter_link, quarter_page, receipt_redirect
 from aggregator.web.rendering import page_language, pages_of
 from aggregator.web.session import context_of, note_of, require
@@ -83,16 +84,19 @@ async def check(request: Request, period: str) -> Response:
     except Refusal as refusal:
         if refusal.kind is not Kind.INVALID or refusal.code != "invalid_submission":
             raise
-        problems = refusal.details
-        key = "file_has_one_problem" if len(problems) == 1 else "file_has_problems"
-        error = FieldError("file", key, {"name": filename, "n": len(problems)})
+        n = len(refusal.details)
+        key = "file_has_one_problem" if n == 1 else "file_has_problems"
+        error = FieldError("file", key, {"name": filename, "n": n})
+        grouped = group(refusal.details)
         return quarter_page(
             request,
             session,
             found,
             status=422,
             errors=[error],
-            problems=problems,
+            problems=grouped[:MAX_SHOWN],
+            problems_total=n,
+            problems_hidden=max(0, len(grouped) - MAX_SHOWN),
             problems_message=refusal.message(lang),
             filename=filename,
         )

@@ -13,6 +13,7 @@ from aggregator.web.csrf import CSRF_FIELD
 from aggregator.web.outcomes import PAGE_OF_KIND
 from client.files import DATA_SHEET, excel_template
 from tests.web.conftest import (
+    HEADER,
     BAD_CSV,
     GOOD_CSV,
     OWN,
@@ -403,3 +404,37 @@ def test_texts_chosen_in_code_exist_in_both_languages() -> None:
     keys |= {"problems_caption_one", "upload_heading_correction", "refusal_text"}
     keys |= {f"month_{m}" for m in range(1, 13)}
     assert keys - set(MESSAGES) == set()
+
+
+def test_check_lists_the_same_mistake_once_with_its_rows(portal: Portal) -> None:
+    # The same unknown code copied down three rows (each another stage).
+    lines = [f"FT77;DC01;{stage};EM01;MO02;1\n" for stage in ("ST01", "ST02", "ST03")]
+    data = (HEADER + "".join(lines)).encode()
+    response = check(portal.signed_in("own"), "2026-Q3", "a.csv", data)
+    rows = table_rows(response.text, "lk-problems")
+    assert [r[:3] for r in rows] == [["2–4 (3 rijen)", "function_type", "FT77"]]
+    caption = read(response.text).one("caption", id="problems-table-caption").text
+    assert caption.startswith("3 problemen in a.csv")
+
+
+def test_check_shows_at_most_so_many_different_problems_and_says_how_many_more(
+    portal: Portal,
+) -> None:
+    from aggregator.web.problems import MAX_SHOWN
+
+    lines = [f"FT01;DC01;ST0{1 + i % 8};EM01;MO0{1 + i // 8 % 3};-{i + 1}\n" for i in range(24)]
+    lines += [f"FT{1 + i % 14:02d};DC02;ST01;EM02;MO01;-{i + 100}\n" for i in range(MAX_SHOWN)]
+    response = check(
+        portal.signed_in("own"), "2026-Q3", "a.csv", (HEADER + "".join(lines)).encode()
+    )
+    assert response.status_code == 422
+    assert len(table_rows(response.text, "lk-problems")) == MAX_SHOWN
+    assert f"de eerste {MAX_SHOWN} verschillende problemen; er zijn er nog" in response.text
+    assert len(response.content) < 400_000
+
+
+def test_problem_rows_are_ranges_and_a_long_list_is_cut() -> None:
+    from aggregator.web.problems import rows_text
+
+    assert rows_text([5]) == "5"
+    assert rows_text(list(range(2, 40, 2))).endswith(", …")
