@@ -13,9 +13,9 @@ from aggregator.web.csrf import CSRF_FIELD
 from aggregator.web.outcomes import PAGE_OF_KIND
 from client.files import DATA_SHEET, excel_template
 from tests.web.conftest import (
-    HEADER,
     BAD_CSV,
     GOOD_CSV,
+    HEADER,
     OWN,
     Page,
     Portal,
