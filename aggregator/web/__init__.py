@@ -12,6 +12,7 @@ from aggregator.web.account import router as account_router
 from aggregator.web.assets import Assets
 from aggregator.web.docs import replace_docs
 from aggregator.web.errors import install_html_errors
+from aggregator.web.guard_pages import GuardPages
 from aggregator.web.pages import router as pages_router
 from aggregator.web.pending import PendingUploads
 from aggregator.web.quarters import router as quarters_router
@@ -38,4 +39,5 @@ def install_web(app: FastAPI) -> None:
     for router in (pages_router, account_router, quarters_router, uploads_router, reference_router):
         app.include_router(router)
     install_html_errors(app)
+    app.add_middleware(GuardPages)  # between the guard and the headers: its answers as pages
     app.add_middleware(SecurityHeaders)

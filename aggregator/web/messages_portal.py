@@ -82,6 +82,32 @@ ACCOUNT: dict[str, dict[str, str]] = {
 }
 
 REFUSED: dict[str, dict[str, str]] = {
+    "too_large_title": {"nl": "Het bestand is te groot", "en": "The file is too large"},
+    "too_large_text": {
+        "nl": (
+            "Wat u verstuurde is groter dan {mb} MB, meer dan lekstat aanneemt; er is niets "
+            "opgeslagen. Een aanlevering is veel kleiner: kies het ingevulde sjabloon, zonder "
+            "afbeeldingen of extra bladen."
+        ),
+        "en": (
+            "What you sent is larger than {mb} MB, more than lekstat accepts; nothing was "
+            "stored. A submission is much smaller: choose the filled-in template, without "
+            "pictures or extra sheets."
+        ),
+    },
+    "too_slow_title": {"nl": "Het versturen duurde te lang", "en": "Sending took too long"},
+    "too_slow_text": {
+        "nl": "Het bestand kwam niet op tijd binnen; er is niets opgeslagen. Probeer het opnieuw.",
+        "en": "The file did not arrive in time; nothing was stored. Please try again.",
+    },
+    "too_many_title": {"nl": "Even te veel tegelijk", "en": "Too much at once"},
+    "too_many_text": {
+        "nl": (
+            "Er kwamen te veel verzoeken tegelijk binnen. Wacht een minuut en probeer het "
+            "opnieuw."
+        ),
+        "en": "Too many requests came in at once. Wait a minute and try again.",
+    },
     "refused_alert": {"nl": "Dit is niet gelukt", "en": "This did not work"},
     "refused_invalid_title": {"nl": "Dit kan zo niet", "en": "This cannot be done like this"},
     "refused_conflict_title": {"nl": "Dit kan nu niet", "en": "This cannot be done now"},
