@@ -103,8 +103,7 @@ REFUSED: dict[str, dict[str, str]] = {
     "too_many_title": {"nl": "Even te veel tegelijk", "en": "Too much at once"},
     "too_many_text": {
         "nl": (
-            "Er kwamen te veel verzoeken tegelijk binnen. Wacht een minuut en probeer het "
-            "opnieuw."
+            "Er kwamen te veel verzoeken tegelijk binnen. Wacht een minuut en probeer het opnieuw."
         ),
         "en": "Too many requests came in at once. Wait a minute and try again.",
     },
