@@ -18,6 +18,7 @@ from __future__ import annotations
 import anyio.to_thread
 from starlette.datastructures import Headers
 from starlette.requests import Request
+from starlette.responses import Response
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from aggregator.web.errors import wants_html
@@ -69,7 +70,8 @@ class GuardPages:
         await self.app(scope, receive, send_or_replace)
 
 
-def _page(scope: Scope, status: int, retry_after: str | None):  # type: ignore[no-untyped-def]
+def _page(scope: Scope, status: int, retry_after: str | None) -> Response:
+    """The page of the guard's answer ``status``."""
     request = Request(scope)
     title, text = PAGES[status]
     settings = request.app.state.settings

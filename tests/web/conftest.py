@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 from fastapi import FastAPI
 from fastapi.testclient import TestClient
-from httpx import Response
+from httpx2 import Response  # what the TestClient answers with
 
 from aggregator.config import Settings
 from aggregator.http.app import create_app

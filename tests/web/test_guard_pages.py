@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
+from fastapi import FastAPI
 from fastapi.testclient import TestClient
 
 from aggregator.config import Settings
@@ -12,8 +14,8 @@ from aggregator.services.auth import new_token
 from tests.web.conftest import BROWSER, NOW, OWN, csrf_of, read, sign_in
 
 
-def _app(tmp_path: Path, **settings: object):  # type: ignore[no-untyped-def]
-    return create_app(Settings(db_path=tmp_path / "g.duckdb", **settings), clock=lambda: NOW)  # type: ignore[arg-type]
+def _app(tmp_path: Path, **settings: Any) -> FastAPI:
+    return create_app(Settings(db_path=tmp_path / "g.duckdb", **settings), clock=lambda: NOW)
 
 
 def test_guard_pages_too_large_upload_is_a_page_and_stores_nothing(tmp_path: Path) -> None:

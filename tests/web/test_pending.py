@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from aggregator.web.pending import PendingUploads
 
 
-def _pending(**options: float) -> tuple[PendingUploads, dict[str, float]]:
+def _pending(**options: Any) -> tuple[PendingUploads, dict[str, float]]:
     clock = {"now": 1000.0}
-    return PendingUploads(clock=lambda: clock["now"], **options), clock  # type: ignore[arg-type]
+    return PendingUploads(clock=lambda: clock["now"], **options), clock
 
 
 def test_pending_upload_is_found_only_by_its_session() -> None:

@@ -10,6 +10,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterator
 
 import pytest
+from fastapi.testclient import TestClient
 from starlette.routing import BaseRoute
 
 from aggregator.services import sessions
@@ -108,7 +109,7 @@ def seeded(portal: Portal) -> dict[str, str]:
     return {"own_submission": receipt.split("/")[-1].split("?")[0]}
 
 
-def _browser(portal: Portal, who: str):  # type: ignore[no-untyped-def]
+def _browser(portal: Portal, who: str) -> TestClient:
     if who == "none":
         return portal.browser()
     browser = portal.signed_in("own" if who == "ended" else who)

@@ -123,7 +123,8 @@ def test_session_a_planted_session_is_not_taken_over(portal: Portal) -> None:
     assert victim.cookies[SESSION_COOKIE] != planted
     ctx = portal.app.state.context
     assert sessions.resolve(ctx, planted) is None  # the planted one was ended
-    assert sessions.resolve(ctx, victim.cookies[SESSION_COOKIE]).municipality == OWN
+    now = sessions.resolve(ctx, victim.cookies[SESSION_COOKIE])
+    assert now is not None and now.municipality == OWN
 
 
 def test_session_sign_out_ends_the_session(portal: Portal) -> None:
