@@ -13,7 +13,7 @@ from fastapi import APIRouter, Request
 from fastapi.responses import RedirectResponse, Response
 from starlette.concurrency import run_in_threadpool
 
-from aggregator.services import overview
+from aggregator.services import overview, submissions
 from aggregator.services.overview import Quarter
 from aggregator.services.refusals import Refusal
 from aggregator.web.csrf import CSRF_FIELD, csrf_valid
@@ -110,11 +110,22 @@ def quarter(request: Request, period: str) -> Response:
 def nil_confirm(request: Request, period: str) -> Response:
     """The confirmation before a nil return: what it means and which version it becomes."""
     session = require(request, "submit")
-    found = overview.quarter(context_of(request), session.principal, period)
+    context = context_of(request)
+    found = overview.quarter(context, session.principal, period)
     if found.locked:
         return quarter_page(request, session, found, status=409)
+    # What the nil return would be (version, on time), as the service says; nothing is stored.
+    would_be = submissions.accept(
+        context,
+        session.principal,
+        period_text=str(found.period),
+        table=nil_table(),
+        nil_return=True,
+        dry_run=True,
+        lang=page_language(request),
+    ).record
     return pages_of(request).render(
-        request, "nil_confirm.html.j2", quarter=found, late=found.today > found.deadline
+        request, "nil_confirm.html.j2", quarter=found, late=would_be.late
     )
 
 

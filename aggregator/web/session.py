@@ -32,7 +32,7 @@ REASONS: tuple[Reason, ...] = ("required", "ended", "signed_out")
 
 #: Where the sign-in page may send a person back to: a portal page, nothing else (no open
 #: redirect to another site, and no form action).
-_NEXT = re.compile(r"^/portal(/[A-Za-z0-9._-]+)*$")
+_NEXT = re.compile(r"^/portal(/(?!\.)[A-Za-z0-9._-]+)*$")
 
 
 @dataclass(frozen=True)

@@ -281,6 +281,9 @@ def test_nil_return_asks_for_confirmation_then_stores_one_version(portal: Portal
     page = read(confirm.text)
     assert page.one("h1").text == "Nulmelding voor 2026-Q3"
     assert "geen enkel incident" in page.one("main").text
+    assert "wordt als te laat geregistreerd" in page.one("main").text  # the deadline passed
+    current = read(browser.get("/portal/quarters/2026-Q4/nil").text)
+    assert "te laat" not in current.one("main").text
     assert portal.store.list_submissions() == []  # asking stores nothing
     form = page.one("form", class_="lk-form")
     assert form.attrs["action"] == "/portal/quarters/2026-Q3/nil"

@@ -37,7 +37,9 @@ def test_session_no_session_sends_to_sign_in_and_back(portal: Portal) -> None:
     assert read(browser.get("/portal/quarters/2026-Q3").text).one("h1").text == "Kwartaal 2026-Q3"
 
 
-@pytest.mark.parametrize("target", ["https://evil.example/", "//evil.example", "/docs", "/x"])
+@pytest.mark.parametrize(
+    "target", ["https://evil.example/", "//evil.example", "/docs", "/x", "/portal/../docs"]
+)
 def test_session_sign_in_goes_back_only_to_a_portal_page(portal: Portal, target: str) -> None:
     browser = portal.browser()
     csrf = csrf_of(browser.get("/sign-in").text)
