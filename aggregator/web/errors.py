@@ -1,9 +1,10 @@
 """Error pages in the house style for people; the API keeps its one JSON error shape.
 
 An HTTP error (404, 405, …) gets a page when the request is not for the API (``/api/``) and
-the browser asks for HTML; anything else goes to the handler the app had. An unexpected
-exception in a page route (:class:`PageRoute`) becomes the 500 page, logged by its type only
-(as the guard does: a message could quote submitted data).
+the browser asks for HTML; anything else goes to the handler the app had. In a page route
+(:class:`PageRoute`) a refusal becomes its page (:mod:`aggregator.web.outcomes`), a page that
+needs a session and has none sends to sign-in, and an unexpected exception becomes the 500
+page, logged by its type only (as the guard does: a message could quote submitted data).
 """
 
 from __future__ import annotations
@@ -17,7 +18,10 @@ from fastapi.responses import Response
 from fastapi.routing import APIRoute
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
+from aggregator.services.refusals import Refusal
+from aggregator.web.outcomes import refusal_page
 from aggregator.web.rendering import pages_of
+from aggregator.web.session import SignInRequired, sign_in_redirect
 
 log = logging.getLogger("lekstat.web")
 
@@ -60,7 +64,7 @@ def install_html_errors(app: FastAPI) -> None:
 
 
 class PageRoute(APIRoute):
-    """A route whose unexpected exceptions become the 500 page."""
+    """A route whose refusals become their page, and whose unexpected exceptions the 500 page."""
 
     def get_route_handler(self) -> Callable[[Request], Coroutine[Any, Any, Response]]:
         """The route's handler, with the 500 page around it."""
@@ -69,6 +73,10 @@ class PageRoute(APIRoute):
         async def guarded(request: Request) -> Response:
             try:
                 return await handler(request)
+            except SignInRequired as exc:
+                return sign_in_redirect(request, exc)
+            except Refusal as exc:
+                return refusal_page(request, exc)
             except Exception as exc:
                 handled = request.app.exception_handlers
                 if any(isinstance(k, type) and isinstance(exc, k) for k in handled):

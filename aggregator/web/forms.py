@@ -6,19 +6,33 @@
 
 from __future__ import annotations
 
+import dataclasses
 import re
-from dataclasses import dataclass
+from collections.abc import Mapping
+
+from fastapi import Request
+from fastapi.responses import Response
+
+from aggregator.services.refusals import Refusal
+from aggregator.web.rendering import pages_of
 
 #: The shape of a lekstat token (``aggregator.services.auth`` makes them; a test pins the two).
 TOKEN_SHAPE = re.compile(r"^lks_[a-z0-9]{12}_[A-Za-z0-9_-]{43}$")
 
 
-@dataclass(frozen=True)
+@dataclasses.dataclass(frozen=True)
 class FieldError:
-    """A problem with one field: the field's ``id`` and the message key."""
+    """A problem with one field: the field's ``id``, the message key and its values."""
 
     field: str
     message: str
+    values: Mapping[str, object] = dataclasses.field(default_factory=dict)
+
+    @classmethod
+    def refused(cls, field_id: str, refusal: Refusal, lang: str) -> FieldError:
+        """A service's refusal shown at a field, in its own words."""
+        text = refusal.message(lang)
+        return cls(field_id, "refusal_text", {"message": text[:1].upper() + text[1:]})
 
 
 def token_problem(token: str) -> str | None:
@@ -28,3 +42,15 @@ def token_problem(token: str) -> str | None:
     if TOKEN_SHAPE.match(token) is None:
         return "token_malformed"
     return None
+
+
+def form_expired(request: Request) -> Response:
+    """The answer to a form whose CSRF token is missing or wrong (403); nothing was done."""
+    return pages_of(request).render(
+        request,
+        "error.html.j2",
+        status=403,
+        title_key="form_expired_title",
+        text_key="form_expired",
+        status_code=403,
+    )

@@ -7,7 +7,9 @@ same placeholders, and that every key a template asks for exists.
 
 from __future__ import annotations
 
-MESSAGES: dict[str, dict[str, str]] = {
+from aggregator.web.messages_portal import PORTAL
+
+_PAGES: dict[str, dict[str, str]] = {
     # The frame of every page.
     "service_name": {"nl": "lekstat", "en": "lekstat"},
     "service_tagline": {
@@ -116,16 +118,6 @@ MESSAGES: dict[str, dict[str, str]] = {
         "en": (
             "This is not a lekstat token: a token starts with lks_, then 12 characters, an _ "
             "and 43 characters. Copy it again from the operator's file"
-        ),
-    },
-    "sign_in_unavailable": {
-        "nl": (
-            "Uw token heeft de goede vorm, maar aanmelden in de browser kan nog niet. Gebruik "
-            "tot dan de opdrachtregel lekstat of de API."
-        ),
-        "en": (
-            "Your token has the right form, but signing in with a browser is not available "
-            "yet. Until then, use the lekstat command line or the API."
         ),
     },
     "form_expired_title": {"nl": "Formulier verlopen", "en": "Form expired"},
@@ -245,3 +237,6 @@ MESSAGES: dict[str, dict[str, str]] = {
     # The API documentation pages.
     "docs_title": {"nl": "API-documentatie", "en": "API documentation"},
 }
+
+#: Every text of the pages: the frame and public pages above, the portal's in its own module.
+MESSAGES: dict[str, dict[str, str]] = {**_PAGES, **PORTAL}

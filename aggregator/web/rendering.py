@@ -13,6 +13,7 @@ from starlette.routing import NoMatchFound
 
 from aggregator.web.assets import Assets
 from aggregator.web.csrf import CSRF_FIELD, csrf_token, set_csrf_cookie
+from aggregator.web.formats import format_date, format_day, format_int, format_moment
 from aggregator.web.i18n import (
     LANG_COOKIE,
     LANG_COOKIE_MAX_AGE,
@@ -22,6 +23,7 @@ from aggregator.web.i18n import (
     parse_lang,
     translator,
 )
+from aggregator.web.session import account_name, session_of
 
 
 @dataclass(frozen=True)
@@ -73,9 +75,11 @@ class Pages:
         """``template`` as the answer, in the request's language, with ``context``.
 
         Remembers a language chosen with ``?lang=`` in a cookie, and sets the CSRF cookie
-        when the page drew a form's token.
+        when the page drew a form's token. Signed in, the header names who and offers to sign
+        out.
         """
         lang = page_language(request)
+        session = session_of(request)
 
         def has_page(name: str) -> bool:
             try:
@@ -93,6 +97,12 @@ class Pages:
             "csrf_field_name": CSRF_FIELD,
             "has_page": has_page,
             "url": lambda name, **params: request.app.url_path_for(name, **params),
+            "session": session,
+            "account": account_name(session.principal, lang) if session else None,
+            "date": lambda day: format_date(day, lang),
+            "moment": lambda moment: format_moment(moment, lang),
+            "day": lambda moment: format_day(moment, lang),
+            "number": lambda n: format_int(n, lang),
             **context,
         }
         html = self.env.get_template(template).render(values)

@@ -2,7 +2,8 @@
 
 Later page tests reuse these fixtures:
 
-- ``server``: ``lekstat-server serve`` on a fresh database (one per test session);
+- ``server``: ``lekstat-server serve`` on a fresh database (one per test session, at
+  ``server_db``); ``issue_token(role, municipality)`` makes a token with the real command line;
 - ``page_check(path)``: opens the page in a fresh browser context, runs axe-core (WCAG 2.1 A and
   AA) and asserts no violations, that no request left 127.0.0.1 and that the page's own policy
   blocked nothing; returns the :class:`Visit` for the test to go on with;
@@ -35,7 +36,7 @@ from playwright.sync_api import (
     sync_playwright,
 )
 
-from aggregator.demo.processes import Server, start_server, stop_server
+from aggregator.demo.processes import Server, run, start_server, stop_server
 
 #: Debian's Chromium; ``make test`` installs it (``LEKSTAT_CHROMIUM`` names another).
 CHROMIUM = os.environ.get("LEKSTAT_CHROMIUM", "/usr/bin/chromium")
@@ -121,12 +122,33 @@ def browser() -> Iterator[Browser]:
 
 
 @pytest.fixture(scope="session")
-def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
+def server_db(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The database file of the browser tests' server."""
+    return tmp_path_factory.mktemp("browser") / "lekstat.duckdb"
+
+
+@pytest.fixture(scope="session")
+def server(server_db: Path) -> Iterator[Server]:
     """The real service on a fresh database, on a free loopback port."""
-    db = tmp_path_factory.mktemp("browser") / "lekstat.duckdb"
-    running = start_server(db)
+    running = start_server(server_db)
     yield running
     stop_server(running)
+
+
+@pytest.fixture(scope="session")
+def issue_token(server: Server, server_db: Path) -> Callable[..., str]:
+    """``issue_token(role, municipality=None)``: a new token, made by the real command line
+    (passed to the running server over its operator socket)."""
+
+    def issue(role: str, municipality: str | None = None) -> str:
+        args = ["--db", str(server_db), "token", "create", "--role", role, "--label", "browser"]
+        if municipality is not None:
+            args += ["--municipality", municipality]
+        result = run("lekstat-server", *args)
+        assert result.returncode == 0, result.stderr
+        return result.stdout.strip().splitlines()[-1]
+
+    return issue
 
 
 def run_axe(page: Page) -> None:

@@ -63,13 +63,28 @@ def test_sign_in_errors_pass_axe_at_every_width(
     assert visit.page.evaluate("document.documentElement.scrollWidth") <= width
 
 
-def test_sign_in_notice_passes_axe(page_check: Callable[..., Visit]) -> None:
+@pytest.mark.parametrize(
+    ("reason", "kind", "text"),
+    [
+        ("required", "info", "Sign in to see this page."),
+        ("ended", "warning", "Your session has expired or was ended"),
+        ("signed_out", "success", "You have signed out."),
+    ],
+)
+def test_sign_in_notice_passes_axe(
+    page_check: Callable[..., Visit], reason: str, kind: str, text: str
+) -> None:
+    visit = page_check(f"/sign-in?lang=en&reason={reason}")
+    assert text in visit.page.locator(f".utrecht-alert--{kind}").inner_text()
+
+
+def test_sign_in_unknown_token_passes_axe(page_check: Callable[..., Visit]) -> None:
     visit = page_check("/sign-in?lang=en")
     visit.page.get_by_label("Token").fill("lks_" + "a" * 12 + "_" + "b" * 43)
     visit.page.get_by_role("button", name="Sign in").click()
-    visit.page.wait_for_selector(".utrecht-alert--warning")
+    visit.page.wait_for_selector(".lk-error-summary")
     check(visit)
-    assert "not available yet" in visit.page.locator(".utrecht-alert").inner_text()
+    assert "this token is unknown" in visit.page.locator("#token-error").inner_text().lower()
 
 
 def _made_app(tmp_path: Path) -> TestClient:

@@ -85,16 +85,15 @@ def test_sign_in_error_in_english(client: TestClient) -> None:
     assert page.one("a", href="#token").text == "Enter your token"
 
 
-def test_sign_in_well_formed_token_says_the_browser_cannot_sign_in_yet(
-    client: TestClient,
-) -> None:
+def test_sign_in_unknown_well_formed_token_is_refused_at_the_field(client: TestClient) -> None:
     _, csrf = _form(client)
-    token, _ = new_token("analyst", None, "x", dt.datetime(2026, 1, 1))
+    token, _ = new_token("analyst", None, "x", dt.datetime(2026, 1, 1))  # never stored
     response = client.post("/sign-in", data={"token": token, CSRF_FIELD: csrf})
-    assert response.status_code == 501
+    assert response.status_code == 422
     page = read(response.text)
-    assert page.all("div", class_="lk-error-summary") == []
-    assert "aanmelden in de browser kan nog niet" in page.one("div", class_="utrecht-alert").text
+    assert page.one("a", href="#token").text == (
+        "Dit token is onbekend, ingetrokken of verkeerd overgenomen"
+    )
     assert token not in response.text
 
 
