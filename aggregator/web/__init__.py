@@ -19,6 +19,7 @@ from aggregator.web.quarters import router as quarters_router
 from aggregator.web.reference import router as reference_router
 from aggregator.web.rendering import Pages
 from aggregator.web.security import SecurityHeaders
+from aggregator.web.statistician_routes import include_statistician
 from aggregator.web.uploads import router as uploads_router
 
 __all__ = ["install_web"]
@@ -38,6 +39,7 @@ def install_web(app: FastAPI) -> None:
     app.include_router(assets.router())
     for router in (pages_router, account_router, quarters_router, uploads_router, reference_router):
         app.include_router(router)
+    include_statistician(app)
     install_html_errors(app)
     app.add_middleware(GuardPages)  # between the guard and the headers: its answers as pages
     app.add_middleware(SecurityHeaders)
