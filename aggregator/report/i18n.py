@@ -162,9 +162,14 @@ TEXT: dict[str, dict[str, str]] = {
         ),
         "multiyear_none": (
             "Een som over meerdere jaren volgt zodra er ten minste twee definitieve "
-            "jaarpublicaties zijn; er is er nu {n}."
+            "jaarpublicaties zijn; {count}."
         ),
+        "multiyear_count_0": "er is er nog geen",
+        "multiyear_count_1": "er is er nu één",
         "multiyear_sources": "Opgeteld: {sources}.",
+        "multiyear_no_tables": (
+            "Deze publicatie heeft geen van de fijne uitsplitsingen die over jaren worden opgeteld."
+        ),
         "multiyear_left_out": "Niet meegeteld: {releases}.",
         "multiyear_left_out_provisional": "{id} (voorlopig)",
         "multiyear_left_out_threshold": "{id} (onder de drempel van aanleveringen)",
@@ -348,9 +353,14 @@ TEXT: dict[str, dict[str, str]] = {
         ),
         "multiyear_none": (
             "A sum over several years will follow once there are at least two final annual "
-            "releases; there is {n} now."
+            "releases; {count}."
         ),
+        "multiyear_count_0": "there is none yet",
+        "multiyear_count_1": "there is one so far",
         "multiyear_sources": "Added up: {sources}.",
+        "multiyear_no_tables": (
+            "This release has none of the fine breakdowns that are added up over years."
+        ),
         "multiyear_left_out": "Left out: {releases}.",
         "multiyear_left_out_provisional": "{id} (provisional)",
         "multiyear_left_out_threshold": "{id} (below the reporting threshold)",

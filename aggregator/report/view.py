@@ -35,7 +35,9 @@ class Figure:
     """One published cell, formatted."""
 
     key: str
+    #: The estimate with its mark (``12 u``), for text; tables set ``number`` and the mark apart.
     estimate: str
+    number: str
     interval: str
     std_error: str
     unreliable: bool
@@ -118,6 +120,7 @@ def figure(fmt: Formatter, key: str, row: Record, series: int = 0) -> Figure:
     return Figure(
         key=key,
         estimate=fmt.estimate(estimate, unreliable),
+        number=fmt.integer(estimate),
         interval=fmt.interval(low, high),
         std_error=fmt.decimal(float(row["std_error"]), 2),
         unreliable=unreliable,

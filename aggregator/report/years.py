@@ -299,7 +299,7 @@ def build_multiyear(data: ReportData, labels: Labels, titles: dict[str, str]) ->
     every = points(data)
     final = [p for p in every if p.status.final][-YEARS_SUMMED:]
     if len(final) < 2:
-        out.none = fmt.t("multiyear_none", n=fmt.integer(len(final)))
+        out.none = fmt.t("multiyear_none", count=fmt.t(f"multiyear_count_{len(final)}"))
         return out
     out.sources = fmt.t(
         "multiyear_sources", sources=fmt.join([f"{p.id} ({p.year})" for p in final])
@@ -308,6 +308,9 @@ def build_multiyear(data: ReportData, labels: Labels, titles: dict[str, str]) ->
     if skipped:
         out.left_out = fmt.t("multiyear_left_out", releases=fmt.join(skipped))
     names = [n for n in MULTIYEAR_TABLES if n in data.tables]
+    if not names:
+        out.none = fmt.t("multiyear_no_tables")
+        return out
     for i, name in enumerate(names, start=1):
         table = _summed(name, f"3.2.{i}", titles.get(name, name), final, labels)
         if table is None:

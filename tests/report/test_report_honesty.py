@@ -288,7 +288,8 @@ def test_multiyear_leaves_out_a_provisional_year_and_needs_two_final_ones(
     doc = parse(render_html(_release(report_data, provisional=True), lang))
     part = doc.find("section", id="multiyear")
     assert part is not None
-    assert TEXT[lang]["multiyear_none"].format(n=1) in part.text()
+    count = TEXT[lang]["multiyear_count_1"]
+    assert TEXT[lang]["multiyear_none"].format(count=count) in part.text()
     assert part.find("table") is None
 
 
@@ -307,3 +308,14 @@ def test_std_error_is_labelled_and_the_unrounded_estimate_named_for_analysts(
     annex = doc.find("section", id="annex")
     assert annex is not None
     assert "estimate_unrounded" in annex.text() and "std_error" in annex.text()
+
+
+def test_multiyear_says_so_when_the_release_has_no_fine_breakdown(report_data: ReportData) -> None:
+    keep = [t for t in report_data.release["plan"] if t["name"] not in MULTIYEAR_TABLES]
+    data = replace(
+        _release(report_data, plan=keep),
+        tables={t["name"]: report_data.tables[t["name"]] for t in keep},
+    )
+    part = parse(render_html(data, "en")).find("section", id="multiyear")
+    assert part is not None
+    assert TEXT["en"]["multiyear_no_tables"] in part.text() and part.find("table") is None

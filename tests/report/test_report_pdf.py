@@ -100,8 +100,10 @@ def test_pdf_cover_names_release_and_date(built: dict[tuple[str, str], Built], l
 def test_pdf_has_page_numbers_and_contents(built: dict[tuple[str, str], Built], lang: str) -> None:
     pages = _pages(built[(lang, "pdf")].path)
     word, of = TEXT[lang]["page"], TEXT[lang]["of"]
+    legend = f"{TEXT[lang]['marks']}: {UNRELIABLE_MARK} {TEXT[lang]['mark_unreliable']}"
     for number, page in enumerate(pages[1:], start=2):
         assert f"{word} {number} {of} {len(pages)}" in page
+        assert legend in page, f"page {number} has no legend of the marks"
     contents = pages[1]
     assert TEXT[lang]["contents"] in contents
     # Every chapter's entry in the contents names the page on which its heading stands.
