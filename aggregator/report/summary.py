@@ -151,7 +151,7 @@ def leader(frame: pd.DataFrame) -> Record | None:
     ...     "std_error": [4.0, 4.0, 4.0], "unreliable": [False, False, True]})
     >>> int(leader(cells)["estimate"])
     40
-    >>> leader(cells.assign(estimate_unrounded=[30.0, 11.8, 9.1])) is None
+    >>> leader(cells.assign(estimate_unrounded=[20.0, 11.8, 9.1])) is None
     True
     """
     records = frame.to_dict("records")
