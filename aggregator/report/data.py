@@ -101,11 +101,12 @@ def release_status(release: Mapping[str, Any]) -> ReleaseStatus:
     running = any(not c.get("ended", True) for c in (release.get("coverage") or {}).values())
     if running or made <= dt.date(year, 12, 31):
         reasons.append(NOT_ENDED)
-    threshold = release.get("coverage_threshold")
+    check = release.get("coverage_check") or {}
+    threshold = check.get("threshold")
     return ReleaseStatus(
         reasons=tuple(reasons),
-        below_threshold=bool(release.get("below_threshold")),
-        forced=bool(release.get("forced")),
+        below_threshold=bool(check.get("below")),
+        forced=bool(check.get("forced")),
         threshold=float(threshold) if threshold is not None else None,
     )
 

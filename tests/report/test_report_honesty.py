@@ -69,7 +69,8 @@ def test_release_status_is_provisional_for_unlocked_periods_running_quarters_and
     assert release_status({**made, "coverage": running}).reasons == ("not_ended",)
     early = {"year": 2025, "created_at": "2025-12-31T22:00:00Z"}
     assert release_status(early).reasons == ("not_ended",)
-    below = release_status({**made, "below_threshold": True, "forced": True})
+    check = {"threshold": 0.9, "below": ["2025-Q2"], "forced": True}
+    below = release_status({**made, "coverage_check": check})
     assert below.below_threshold and below.forced and not below.final
 
 
@@ -135,7 +136,8 @@ def test_unreliable_cells_keep_their_own_mark_in_a_provisional_report(
 def test_release_below_the_coverage_threshold_says_so_where_it_is_read(
     report_data: ReportData, lang: str
 ) -> None:
-    data = _release(report_data, below_threshold=True, forced=True, coverage_threshold=0.9)
+    check = {"threshold": 0.9, "below": ["2025-Q2"], "forced": True}
+    data = _release(report_data, coverage_check=check)
     doc = parse(render_html(data, lang))
     threshold = "90 procent" if lang == "nl" else "90%"
     for where in (doc.find("header", id="cover"), doc.find("section", id="summary")):
@@ -216,7 +218,8 @@ def test_comparison_with_a_provisional_or_under_covered_year_says_so(
     provisional = _comparison(_history(report_data, provisional=True), lang)
     assert ("Let op: de cijfers over 2024 zijn voorlopig" if lang == "nl" else "Note: the figures "
             "for 2024 are provisional") in provisional  # fmt: skip
-    below = _comparison(_history(report_data, below_threshold=True), lang)
+    check = {"threshold": 0.9, "below": ["2024-Q3"], "forced": True}
+    below = _comparison(_history(report_data, coverage_check=check), lang)
     assert ("de publicatie over 2024 is gemaakt terwijl te weinig gemeenten" if lang == "nl"
             else "the release for 2024 was made while too few municipalities") in below  # fmt: skip
     plain = _comparison(report_data, lang)
