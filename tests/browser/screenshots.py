@@ -193,9 +193,7 @@ def statistician_shots(browser: Browser, out: Path, tmp: Path) -> None:
             assert done.returncode == 0, done.stderr
         budget = run("lekstat-server", "--db", str(db), "budget", "set", "2026", "--rho", "1")
         assert budget.returncode == 0, budget.stderr
-        made = run(
-            "lekstat-server", "--db", str(db), "token", "create", "--role", "statistician"
-        )
+        made = run("lekstat-server", "--db", str(db), "token", "create", "--role", "statistician")
         token = made.stdout.strip().splitlines()[-1]
         for width, suffix in ((1280, ""), (375, "-mobile")):
             context = browser.new_context(viewport={"width": width, "height": 800})
