@@ -348,6 +348,43 @@ _BUDGET: dict[str, dict[str, str]] = {
     },
     "stat_no_reason": {"nl": "(geen)", "en": "(none)"},
     "stat_no_changes": {"nl": "Het budget is nooit gewijzigd.", "en": "The budget never changed."},
+    "stat_budget_changed_title": {"nl": "Budget gewijzigd", "en": "Budget changed"},
+    "stat_budget_changed": {
+        "nl": "Het budget van {year} is nu ρ = {rho}. De wijziging staat hieronder.",
+        "en": "The budget of {year} is now ρ = {rho}. The change is listed below.",
+    },
+    "stat_budget_change_heading": {
+        "nl": "Het budget van {year} instellen of verhogen",
+        "en": "Set or raise the budget of {year}",
+    },
+    "stat_budget_change_intro": {
+        "nl": (
+            "Zolang er niets is uitgegeven, stelt u het budget vrij in, tot het plafond "
+            "ρ = {ceiling}. Daarna kan het lager (niet onder wat is uitgegeven), en hoger "
+            "alleen als verhoging met een reden van minstens {n} tekens: die staat in elk "
+            "later certificaat."
+        ),
+        "en": (
+            "While nothing is spent, you set the budget freely, up to the ceiling "
+            "ρ = {ceiling}. After that it can go lower (not below what was spent), and higher "
+            "only as a raise with a reason of at least {n} characters: it appears in every "
+            "later certificate."
+        ),
+    },
+    "stat_field_new_total": {"nl": "Nieuw budget ρ", "en": "New budget ρ"},
+    "stat_new_total_hint": {
+        "nl": "Een getal, bijvoorbeeld 1 of 0,8.",
+        "en": "A number, for example 1 or 0.8.",
+    },
+    "stat_field_reason": {"nl": "Reden van de verhoging", "en": "Reason for the raise"},
+    "stat_reason_hint": {
+        "nl": "Alleen voor een verhoging nadat er is uitgegeven; minstens {n} tekens.",
+        "en": "Only for a raise after something was spent; at least {n} characters.",
+    },
+    "stat_budget_change_button": {
+        "nl": "Budget van {year} opslaan",
+        "en": "Save the budget of {year}",
+    },
 }
 
 _PREVIEW: dict[str, dict[str, str]] = {

@@ -1,8 +1,7 @@
 """The statistician's pages × who is asking → outcome: the same table (``services/access.py``)
 as the API and the command line.
 
-The statistician locks, previews and releases; the admin reads budgets (and sets them
-elsewhere); an analyst reads completeness as national counts and the releases; a municipality
+The statistician locks, previews and releases; the admin reads and sets budgets; an analyst reads completeness as national counts and the releases; a municipality
 reads its own completeness line and the public releases. Without a live session every page
 sends to sign-in. ``test_portal_matrix_names_every_page_route`` fails when a route is in
 neither matrix.
@@ -61,6 +60,13 @@ STATISTICIAN_MATRIX: dict[str, Case] = {
     ),
     "budgets": Case("GET", "/portal/budgets", BUDGET_READERS),
     "budget_year": Case("GET", "/portal/budgets/2026", BUDGET_READERS),
+    # Only the admin sets a budget (lowered here to 0.9: 0.3 of 1.0 is spent).
+    "budget_change": Case(
+        "POST",
+        "/portal/budgets/2026",
+        _expect(municipality=403, analyst=403, statistician=403, admin=303),
+        form={"rho": "0.9"},
+    ),
     "release_preview": Case("GET", "/portal/releases/preview?year=2026&rho=0.5", STATISTICIAN),
     "release_confirm": Case("GET", "/portal/releases/new?year=2026&rho=0.2", STATISTICIAN),
     "release_create": Case(
@@ -135,8 +141,11 @@ def test_statistician_matrix_no_access_says_which_role(year: Portal) -> None:
 
 
 def test_statistician_matrix_lock_and_release_by_others_change_nothing(year: Portal) -> None:
-    for who in ("municipality", "analyst", "admin"):
+    for who in ("none", "ended", "municipality", "analyst", "admin"):
         call(year, who, STATISTICIAN_MATRIX["lock_submit"])
         call(year, who, STATISTICIAN_MATRIX["release_create"])
+    for who in ("none", "ended", "municipality", "analyst", "statistician"):
+        call(year, who, STATISTICIAN_MATRIX["budget_change"])
     assert year.store.get_lock("2026-Q3") is None
     assert [r["id"] for r in year.store.list_releases()] == ["2026-r1"]
+    assert year.store.get_budget(2026).total_rho == 1.0

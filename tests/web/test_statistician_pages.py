@@ -351,6 +351,92 @@ def test_budget_pages_without_a_budget_and_with_a_bad_year(portal: Portal) -> No
     assert rows[0][:2] == ["2026", "1"]
 
 
+def _change(browser: TestClient, year: str = "2026", **form: str) -> object:
+    """The admin's budget form sent, with the page's CSRF token."""
+    csrf = csrf_of(browser.get(f"/portal/budgets/{year}").text)
+    return browser.post(f"/portal/budgets/{year}", data={"csrf_token": csrf, **form})
+
+
+def test_budget_admin_sets_the_budget_through_its_form(portal: Portal) -> None:
+    admin = portal.signed_in("admin")
+    page = read(admin.get("/portal/budgets/2026").text)
+    assert page.one("h2", id="change-heading").text == "Het budget van 2026 instellen of verhogen"
+    assert page.one("label", for_="rho").text == "Nieuw budget ρ"
+    assert page.one("label", for_="reason").text == "Reden van de verhoging"
+    made = _change(admin, rho="0,8")
+    assert made.status_code == 303  # type: ignore[attr-defined]
+    assert made.headers["location"] == "/portal/budgets/2026?changed=1"  # type: ignore[attr-defined]
+    assert portal.store.get_budget(2026).total_rho == 0.8
+    shown = admin.get(made.headers["location"])  # type: ignore[attr-defined]
+    success = read(shown.text).one("div", class_="utrecht-alert--success").text
+    assert "Het budget van 2026 is nu ρ = 0,8" in success
+    assert table_rows(shown.text, "lk-changes")[0][1:4] == [
+        portal.token_ids["admin"],
+        "niet ingesteld",
+        "0,8",
+    ]
+
+
+def test_budget_admin_raise_after_spending_needs_a_reason_at_its_field(portal: Portal) -> None:
+    _budget(portal, 0.5)
+    releases.create(portal.app.state.context, OPERATOR, ReleaseRequest(2026, 0.2, force=True))
+    admin = portal.signed_in("admin")
+    without = _change(admin, rho="0.9")
+    assert without.status_code == 409  # type: ignore[attr-defined]
+    page = read(without.text)  # type: ignore[attr-defined]
+    assert page.one("textarea", id="reason").attrs["aria-invalid"] == "true"
+    assert "een hoger budget is een aparte, gemotiveerde verhoging" in page.one(
+        "p", id="reason-error"
+    ).text
+    assert page.one("input", id="rho").attrs["value"] == "0.9"  # what was typed stays
+    short = _change(admin, rho="0.9", reason="te kort")
+    assert short.status_code == 422  # type: ignore[attr-defined]
+    assert "Geef een reden van 20 tot 2000 tekens" in _main(short.text)  # type: ignore[attr-defined]
+    assert portal.store.get_budget(2026).total_rho == 0.5
+    reason = "extra release for the ministry's spring briefing"
+    raised = _change(admin, rho="0.9", reason=reason)
+    assert raised.status_code == 303  # type: ignore[attr-defined]
+    assert portal.store.get_budget(2026).total_rho == 0.9
+    changes = table_rows(admin.get("/portal/budgets/2026").text, "lk-changes")
+    assert changes[-1][2:] == ["0,5", "0,9", reason]
+
+
+@pytest.mark.parametrize(
+    ("rho", "status", "message"),
+    [
+        ("", 422, "Vul ρ in"),
+        ("veel", 422, "ρ is een getal, bijvoorbeeld 0,5; 'veel' is dat niet"),
+        ("5", 422, "is meer dan het plafond van deze installatie"),
+        ("0.1", 409, "het budget kan niet lager"),
+    ],
+)
+def test_budget_admin_bad_totals_are_errors_at_the_field_and_change_nothing(
+    portal: Portal, rho: str, status: int, message: str
+) -> None:
+    _budget(portal, 0.5)
+    releases.create(portal.app.state.context, OPERATOR, ReleaseRequest(2026, 0.2, force=True))
+    answer = _change(portal.signed_in("admin"), rho=rho)
+    assert answer.status_code == status  # type: ignore[attr-defined]
+    page = read(answer.text)  # type: ignore[attr-defined]
+    assert message in page.one("p", id="rho-error").text
+    assert message in page.one("div", class_="lk-error-summary").text
+    assert portal.store.get_budget(2026).total_rho == 0.5
+    assert len(portal.store.get_budget(2026).changes) == 1
+
+
+def test_budget_form_is_the_admins_only(portal: Portal) -> None:
+    statistician = portal.signed_in("statistician")
+    assert read(statistician.get("/portal/budgets/2026").text).all("textarea") == []
+    csrf = csrf_of(statistician.get("/portal/budgets/2026").text)
+    refused = statistician.post("/portal/budgets/2026", data={"csrf_token": csrf, "rho": "1"})
+    assert refused.status_code == 403
+    assert portal.store.get_budget(2026).total_rho is None
+    expired = portal.signed_in("admin").post(
+        "/portal/budgets/2026", data={"csrf_token": "y" * 43, "rho": "1"}
+    )
+    assert expired.status_code == 403 and portal.store.get_budget(2026).total_rho is None
+
+
 # -- the preview -----------------------------------------------------------------------------
 
 
