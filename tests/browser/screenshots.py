@@ -1,6 +1,8 @@
 """Screenshots of the main pages for ``docs/screenshots/``, from the real server in Chromium.
 
-.venv/bin/python -m tests.browser.screenshots [OUT_DIR]
+.venv/bin/python -m tests.browser.screenshots [OUT_DIR] [statistician]
+
+With ``statistician`` only the statistician's pages (over a year of reporting) are taken.
 """
 
 from __future__ import annotations
@@ -241,9 +243,15 @@ def statistician_shots(browser: Browser, out: Path, tmp: Path) -> None:
         stop_server(server)
 
 
-def main(out: Path) -> None:
-    """Write one PNG per page to ``out``."""
+def main(out: Path, only: str | None = None) -> None:
+    """Write one PNG per page to ``out`` (only the statistician's with ``only="statistician"``)."""
     out.mkdir(parents=True, exist_ok=True)
+    if only == "statistician":
+        with tempfile.TemporaryDirectory() as tmp, sync_playwright() as playwright:
+            browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+            statistician_shots(browser, out, Path(tmp))
+            browser.close()
+        return
     with tempfile.TemporaryDirectory() as tmp:
         db = Path(tmp) / "lekstat.duckdb"
         server = start_server(db)
@@ -259,4 +267,7 @@ def main(out: Path) -> None:
 
 
 if __name__ == "__main__":
-    main(Path(sys.argv[1]) if len(sys.argv) > 1 else Path("docs/screenshots"))
+    main(
+        Path(sys.argv[1]) if len(sys.argv) > 1 else Path("docs/screenshots"),
+        sys.argv[2] if len(sys.argv) > 2 else None,
+    )

@@ -1,10 +1,10 @@
 """The statistician's pages × who is asking → outcome: the same table (``services/access.py``)
 as the API and the command line.
 
-The statistician locks, previews and releases; the admin reads and sets budgets; an analyst reads completeness as national counts and the releases; a municipality
-reads its own completeness line and the public releases. Without a live session every page
-sends to sign-in. ``test_portal_matrix_names_every_page_route`` fails when a route is in
-neither matrix.
+The statistician locks, previews and releases; the admin reads and sets budgets; an analyst
+reads completeness as national counts and the releases; a municipality reads its own
+completeness line and the public releases. Without a live session every page sends to sign-in.
+``test_portal_matrix_names_every_page_route`` fails when a route is in neither matrix.
 """
 
 from __future__ import annotations

@@ -385,9 +385,10 @@ def test_budget_admin_raise_after_spending_needs_a_reason_at_its_field(portal: P
     assert without.status_code == 409  # type: ignore[attr-defined]
     page = read(without.text)  # type: ignore[attr-defined]
     assert page.one("textarea", id="reason").attrs["aria-invalid"] == "true"
-    assert "een hoger budget is een aparte, gemotiveerde verhoging" in page.one(
-        "p", id="reason-error"
-    ).text
+    assert (
+        "een hoger budget is een aparte, gemotiveerde verhoging"
+        in page.one("p", id="reason-error").text
+    )
     assert page.one("input", id="rho").attrs["value"] == "0.9"  # what was typed stays
     short = _change(admin, rho="0.9", reason="te kort")
     assert short.status_code == 422  # type: ignore[attr-defined]
