@@ -45,6 +45,8 @@ class Outlook:
     public: bool
     #: Per quarter: expected, reported, not reported, ended (as the release would record it).
     coverage: dict[str, dict[str, Any]]
+    #: The share of municipalities every ended quarter needs (``LEKSTAT_MIN_COVERAGE``).
+    threshold: float
     #: Why the budget refuses the release (no budget, or not enough left), else None.
     budget_refusal: Refusal | None
     #: The coverage check's refusal without force (force would be needed), else None.
@@ -93,6 +95,7 @@ def outlook(ctx: Context, actor: Principal, request: ReleaseRequest) -> Outlook:
         provisional=provisional,
         public=releases.visible(ctx, PUBLIC, {"provisional": provisional}),
         coverage=covered,
+        threshold=ctx.settings.min_coverage,
         budget_refusal=budget_refusal,
         coverage_refusal=coverage_refusal,
     )

@@ -511,6 +511,12 @@ _CREATE: dict[str, dict[str, str]] = {
         "nl": "Genoeg gemeenten leverden aan voor een landelijk cijfer.",
         "en": "Enough municipalities reported for a national figure.",
     },
+    "stat_threshold": {
+        "nl": "De drempel: minstens {share}% van de gemeenten per afgelopen kwartaal "
+        "(LEKSTAT_MIN_COVERAGE).",
+        "en": "The threshold: at least {share}% of the municipalities in every quarter that "
+        "has ended (LEKSTAT_MIN_COVERAGE).",
+    },
     "stat_force_needed_title": {
         "nl": "Alleen geforceerd te publiceren",
         "en": "Only a forced release is possible",

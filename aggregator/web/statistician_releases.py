@@ -1,6 +1,7 @@
 """Previewing a release (spends nothing), its confirmation (what it spends), and making it once.
 
-The preview is :func:`aggregator.services.releases.preview` (reads no data); the confirmation
+The preview is :func:`aggregator.services.releases.preview` (reads no data) with who reported
+and the coverage threshold from the confirmation's outlook; the confirmation
 is :func:`aggregator.services.release_outlook.outlook` (the budget's and the coverage check's
 answers for this request, nothing spent); making it is
 :func:`aggregator.services.releases.create_once` with the idempotency key the confirmation page
@@ -21,6 +22,7 @@ from fastapi.responses import RedirectResponse, Response
 from starlette.concurrency import run_in_threadpool
 
 from aggregator.services import budget, release_outlook, releases
+from aggregator.services.access import may
 from aggregator.services.refusals import Kind, Refusal
 from aggregator.services.releases import ReleaseRequest
 from aggregator.web.csrf import CSRF_FIELD, csrf_valid
@@ -109,6 +111,7 @@ def preview_page(request: Request, session: Session, asked: Asked, *, status: in
     context = context_of(request)
     tables = None
     view = None
+    outlook = None
     if asked.request is not None:
         try:
             tables = releases.preview(context, session.principal, asked.request)
@@ -119,6 +122,8 @@ def preview_page(request: Request, session: Session, asked: Asked, *, status: in
             status = 422
         else:
             view = budget.show(context, session.principal, asked.request.year)
+            if may(session.principal, "create_release"):
+                outlook = release_outlook.outlook(context, session.principal, asked.request)
     return render(
         request,
         "statistician/preview.html.j2",
@@ -127,6 +132,7 @@ def preview_page(request: Request, session: Session, asked: Asked, *, status: in
         errors=asked.errors,
         tables=tables,
         view=view,
+        outlook=outlook,
         epsilon=budget.epsilon(asked.request.rho) if asked.request else None,
         years=_years(context.today().year),
         section="preview",

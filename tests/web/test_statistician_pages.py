@@ -14,7 +14,7 @@ from fastapi.testclient import TestClient
 
 from aggregator.config import Settings
 from aggregator.http.app import create_app
-from aggregator.services import budget, releases
+from aggregator.services import budget, periods, releases
 from aggregator.services.auth import OPERATOR, new_token
 from aggregator.services.releases import ReleaseRequest
 from aggregator.store import Store
@@ -471,6 +471,14 @@ def test_preview_shows_per_table_margin_and_smallest_reliable_and_spends_nothing
         "Dit voorbeeld las geen gegevens en gaf niets van het budget uit" in page.one("main").text
     )
     assert facts(page)["Budget van 2026"] == "ρ = 1, daarvan nog 1 over"
+    # Who reported, as the release would record it, against the threshold.
+    coverage = table_rows(response.text, "lk-coverage")
+    assert [r[0] for r in coverage] == ["2026-Q1", "2026-Q2", "2026-Q3", "2026-Q4"]
+    assert coverage[0][1:3] == ["0 van 342", "342"]
+    share = f"{portal.app.state.context.settings.min_coverage:.0%}"
+    warning = page.one("div", class_="utrecht-alert--warning").text
+    assert "Alleen geforceerd te publiceren" in warning
+    assert f"een landelijk cijfer vraagt minstens {share} per afgelopen kwartaal" in warning
     assert page.one("a", class_="utrecht-button-link--primary-action").attrs["href"] == (
         "/portal/releases/new?year=2026&quarter=&rho=0%2C5"
     )
@@ -607,6 +615,39 @@ def test_release_create_makes_it_once_even_when_the_form_is_sent_twice(portal: P
     # A new confirmation is a new intention: a second release.
     second = _post(browser, _confirm(browser, "year=2026&rho=0.2"), force="yes")
     assert second.headers["location"].startswith("/portal/releases/2026-r2/")  # type: ignore[attr-defined]
+
+
+def test_release_key_is_kept_and_never_shown_on_a_page_or_over_the_api(portal: Portal) -> None:
+    # A final release of 2025 (every quarter ended and locked): everyone may read it.
+    context = portal.app.state.context
+    portal.store.set_budget(2025, 1.0, NOW, portal.token_ids["admin"])
+    for quarter in range(1, 5):
+        periods.lock(context, OPERATOR, f"2025-Q{quarter}")
+    browser = portal.signed_in("statistician")
+    page = _confirm(browser, "year=2025&rho=0.2")
+    key = page.one("input", name="key").attrs["value"]
+    made = _post(browser, page, force="yes")
+    assert made.status_code == 303  # type: ignore[attr-defined]
+    assert portal.store.get_release("2025-r1")["idempotency_key"] == key  # type: ignore[index]
+    api = [
+        "/api/v1/releases",
+        "/api/v1/releases/2025-r1",
+        "/api/v1/releases/2025-r1/certificate",
+        "/api/v1/releases/2025-r1/tables/totals",
+        "/",
+    ]
+    portal_pages = ["/portal/releases", "/portal/releases/2025-r1/certificate?made=1"]
+    readers = {
+        "anonymous": (portal.browser(), api),
+        "analyst": (portal.signed_in("analyst"), api + portal_pages),
+        "statistician": (browser, api + portal_pages + ["/portal/budgets/2025"]),
+    }
+    for who, (reader, paths) in readers.items():
+        for path in paths:
+            answer = reader.get(path)
+            assert answer.status_code == 200, (who, path, answer.status_code)
+            assert "2025-r1" in answer.text or path == "/", (who, path)
+            assert key not in answer.text and "idempotency" not in answer.text, (who, path)
 
 
 def test_release_create_below_the_threshold_needs_force_and_says_so(portal: Portal) -> None:
