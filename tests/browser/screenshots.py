@@ -54,8 +54,9 @@ def _act(page: Page, action: str | None) -> None:
         page.wait_for_selector(".lk-error-summary")
 
 
-def _shoot(page: Page, out: Path, name: str) -> None:
-    page.screenshot(path=str(out / f"{name}.png"), full_page=True)
+def _shoot(page: Page, out: Path, name: str, *, full_page: bool = True) -> None:
+    # A page of all 342 municipalities is taken as one screen: its whole length is megabytes.
+    page.screenshot(path=str(out / f"{name}.png"), full_page=full_page)
     print(out / f"{name}.png")
 
 
@@ -214,14 +215,16 @@ def statistician_shots(browser: Browser, out: Path, tmp: Path) -> None:
                 continue
             _shoot(page, out, "statistician-start-nl")
             page.goto(server.url + "/portal/completeness?period=2026-Q3")
-            _shoot(page, out, "statistician-completeness-nl")
+            page.set_viewport_size({"width": width, "height": 1400})
+            _shoot(page, out, "statistician-completeness-nl", full_page=False)
             page.goto(server.url + "/portal/completeness?period=2026-Q3&province=PV27&lang=en")
             _shoot(page, out, "statistician-completeness-province-en")
             page.goto(server.url + "/portal/periods/2026-Q3/lock?lang=nl")
             _shoot(page, out, "statistician-lock-confirm-nl")
             page.get_by_role("button", name="Ja, vergrendel 2026-Q3 definitief").click()
             page.wait_for_selector(".utrecht-alert--success")
-            _shoot(page, out, "statistician-locked-nl")
+            _shoot(page, out, "statistician-locked-nl", full_page=False)
+            page.set_viewport_size({"width": width, "height": 800})
             page.goto(server.url + "/portal/releases/preview?year=2026&rho=0,5")
             _shoot(page, out, "statistician-preview-nl")
             page.get_by_role("link", name="Publicatie 2026 maken…").click()
@@ -239,6 +242,20 @@ def statistician_shots(browser: Browser, out: Path, tmp: Path) -> None:
             page.goto(server.url + "/portal/releases")
             _shoot(page, out, "statistician-releases-nl")
             context.close()
+        # The admin sets the budget on the same page, and raises it with a reason.
+        made = run("lekstat-server", "--db", str(db), "token", "create", "--role", "admin")
+        context = browser.new_context(viewport={"width": 1280, "height": 800})
+        page = context.new_page()
+        page.goto(server.url + "/sign-in?lang=nl")
+        page.get_by_label("Token").fill(made.stdout.strip().splitlines()[-1])
+        page.get_by_role("button", name="Aanmelden").click()
+        page.wait_for_url("**/portal")
+        page.goto(server.url + "/portal/budgets/2026")
+        page.get_by_label("Nieuw budget ρ").fill("1,2")
+        page.get_by_role("button", name="Budget van 2026 opslaan").click()
+        page.wait_for_selector(".lk-error-summary")
+        _shoot(page, out, "admin-budget-errors-nl")
+        context.close()
     finally:
         stop_server(server)
 
