@@ -143,6 +143,17 @@ def test_figures_json_and_parquet_carry_the_metadata_inside(
     assert b"standaardfout" in schema.field("std_error").metadata[b"description_nl"]
 
 
+def test_figures_table_json_says_whether_the_release_is_provisional(
+    service: Service, years: dict[str, str]
+) -> None:
+    for key, provisional in (("final_2025", False), ("provisional", True)):
+        body = _get(service, "analyst", f"/api/v1/releases/{years[key]}/tables/totals").json()
+        assert body["provisional"] is provisional, key
+        _same_figures(
+            pd.DataFrame(body["rows"]), _published(service, years[key], "totals"), ["stage"]
+        )
+
+
 def test_figures_zip_keeps_the_csv_its_metadata_and_a_note_together(
     service: Service, years: dict[str, str]
 ) -> None:
