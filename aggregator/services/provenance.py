@@ -19,14 +19,11 @@ from aggregator.report import i18n as report_text
 from schemas.tables import VALUE_COLUMNS, VALUE_DESCRIPTIONS, VALUE_TYPES, dimension_label
 from schemas.taxonomy import load_taxonomy
 
-#: CBS's mark for a provisional figure; the report's, once it names one.
-PROVISIONAL_MARK: str = getattr(report_text, "PROVISIONAL_MARK", "*")
-#: The report's mark for an unreliable figure. The report on main still uses ``*`` for it,
-#: CBS's mark for provisional; until the report's own marks land, lekstat's pages and files
-#: use SDMX's and Eurostat's ``u`` (low reliability) instead, so the two never collide.
-UNRELIABLE_MARK: str = (
-    report_text.UNRELIABLE_MARK if report_text.UNRELIABLE_MARK != PROVISIONAL_MARK else "u"
-)
+#: The report's marks (:mod:`aggregator.report.i18n`), so pages, files and report agree: CBS's
+#: ``*`` for a provisional figure, SDMX's and Eurostat's ``u`` (low reliability) for one whose
+#: 95% interval is wider than itself.
+PROVISIONAL_MARK: str = report_text.PROVISIONAL_MARK
+UNRELIABLE_MARK: str = report_text.UNRELIABLE_MARK
 
 #: The marks, with what they mean in both languages.
 MARKS: tuple[dict[str, str], ...] = (

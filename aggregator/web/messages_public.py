@@ -170,7 +170,8 @@ PUBLIC: dict[str, dict[str, str]] = {
     "cert_year_releases": _t("Publicaties over {year}", "Releases of {year}"),
     "cert_year_release": _t("{id}: ρ = {rho}", "{id}: ρ = {rho}"),
     "cert_budget_changes": _t("Wijzigingen van het budget", "Changes of the budget"),
-    "cert_budget_change": _t("van {old} naar {new}: {reason}", "from {old} to {new}: {reason}"),
+    "cert_budget_change": _t("van ρ = {old} naar ρ = {new}", "from ρ = {old} to ρ = {new}"),
+    "cert_budget_set": _t("vastgesteld op ρ = {new}", "set at ρ = {new}"),
     "cert_not_covered": _t("Wat de garantie niet dekt", "What the guarantee does not cover"),
     "cert_code": _t("Versies en journaal", "Versions and journal"),
     "cert_journal": _t("Vorige regel van het journaal", "Previous journal line"),
@@ -251,14 +252,10 @@ PUBLIC: dict[str, dict[str, str]] = {
     ),
     "method_marks_heading": _t("Tekens", "Marks"),
     "method_marks": _t(
-        "{provisional} voorlopig cijfer (zoals het CBS het aangeeft): de publicatie is gemaakt "
-        "voordat elk kwartaal was afgelopen en vergrendeld. {unreliable} onbetrouwbaar: het "
-        "95%-interval is breder dan het cijfer zelf; het cijfer wordt getoond, maar geeft "
-        "alleen een orde van grootte. In SDMX zijn dat de waarnemingsstatussen P en U.",
-        "{provisional} provisional figure (as CBS marks it): the release was made before every "
-        "quarter had ended and was locked. {unreliable} unreliable: the 95% interval is wider "
-        "than the figure itself; the figure is shown, but only indicates an order of "
-        "magnitude. In SDMX these are the observation statuses P and U.",
+        "Een cijfer kan een teken dragen, zoals het CBS ze gebruikt; het cijfer wordt dan "
+        "getoond, met het teken erachter. In SDMX zijn dat de waarnemingsstatussen P en U.",
+        "A figure can carry a mark, as CBS uses them; the figure is then shown with the mark "
+        "after it. In SDMX these are the observation statuses P and U.",
     ),
     "method_final_heading": _t("Voorlopig en definitief", "Provisional and final"),
     "method_final": _t(

@@ -124,6 +124,7 @@ def certificate_page(request: Request, release_id: ReleaseId) -> Response:
     fmt = Formatter(lang)
     certificate = releases.certificate(ctx, actor, str(release["id"]))
     facts = public_view.release_facts(release, lang)
+    titles = {t["name"]: t["title_en" if lang == "en" else "title_nl"] for t in release["tables"]}
     return pages_of(request).render(
         request,
         "public/certificate.html.j2",
@@ -136,7 +137,7 @@ def certificate_page(request: Request, release_id: ReleaseId) -> Response:
         lang_key=lang,
         table_rows=[
             (
-                t["name"],
+                titles.get(t["name"], t["name"]),
                 fmt.decimal(float(t["sensitivity_l2"]), 3),
                 fmt.decimal(float(t["rho"]), 3),
                 fmt.decimal(float(t["noise_scale"]), 3),

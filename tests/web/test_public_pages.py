@@ -104,4 +104,18 @@ def test_public_methodology_links_the_report_of_the_latest_final_release(
     page = read(portal.browser().get("/methodology").text)
     hrefs = [a.attrs["href"] for a in page.all("a", class_="utrecht-link")]
     assert f"/figures/{years['final_2025']}/report.pdf" in hrefs
-    assert f"{UNRELIABLE_MARK} onbetrouwbaar" in page.one("main").text
+    marks = [dt.text for dt in page.all("dt", class_="lk-marks__mark")]
+    assert marks == [PROVISIONAL_MARK, UNRELIABLE_MARK]  # the legend of the release pages
+    assert "onbetrouwbaar: het 95%-interval is breder" in page.one("main").text
+
+
+def test_public_certificate_names_tables_by_title_and_the_budget_as_set(
+    portal: Portal, years: dict[str, str]
+) -> None:
+    page = read(portal.browser().get(f"/figures/{years['final_2025']}/certificate").text)
+    table = next(t.text for t in page.all("table") if t.text.startswith("Per tabel"))
+    assert "Landelijk totaal naar fase" in table and "Nieuwe zaken (signalen) naar motief" in table
+    assert "signals_by_motive" not in table  # the title a reader knows, not the code
+    assert "vastgesteld op ρ = 5" in page.one("main").text
+    english = read(portal.browser().get(f"/figures/{years['final_2025']}/certificate?lang=en").text)
+    assert "set at ρ = 5" in english.one("main").text
