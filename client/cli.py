@@ -327,7 +327,9 @@ def cmd_figures(ctx: Context) -> int:
     if metadata is not None:
         # Beside the CSV as CSV on the Web expects it: <file>-metadata.json.
         beside = args.out.with_name(args.out.name + "-metadata.json")
-        beside.write_bytes(metadata)
+        described = json.loads(metadata)
+        described["url"] = args.out.name  # the CSV it describes, under the name it was saved as
+        beside.write_text(json.dumps(described, ensure_ascii=False, indent=2), encoding="utf-8")
         written.append(str(beside))
     ctx.note(ctx.t("Geschreven: ", "Written: ") + ", ".join(written))
     return EXIT_OK

@@ -429,11 +429,12 @@ def test_cli_figures_csv_to_stdout_without_the_bom(
 def test_cli_figures_csv_to_a_file_with_its_metadata_beside_it(
     release_server: FakeServer, sleeps: Sleeps, tmp_path: Path
 ) -> None:
-    out = tmp_path / "totals.csv"
+    out = tmp_path / "totals.csv"  # the server's name for it is lekstat-r1-totals.csv
     args = ("figures", "r1", "--table", "totals", "--out", str(out), "--sep", ",")
     assert run(release_server, sleeps, *args) == 0
     assert out.read_bytes() == FIGURES_CSV.encode("utf-8")  # the BOM kept, for Excel
-    assert json.loads((tmp_path / "totals.csv-metadata.json").read_text()) == {"url": "x"}
+    metadata = json.loads((tmp_path / "totals.csv-metadata.json").read_text(encoding="utf-8"))
+    assert metadata == {"url": "totals.csv"}  # CSV on the Web: names the file it sits beside
     asked = release_server.to("GET", "/api/v1/figures/r1/totals.csv-metadata.json")
     assert asked[0].url.params["sep"] == ","
 
