@@ -37,23 +37,26 @@ def _server(db: Path, *args: str) -> str:
     return result.stdout.strip().splitlines()[-1]
 
 
-def publish(server: Server, db: Path) -> dict[str, str]:
+def publish(server: Server, db: Path, earlier: int = 0) -> dict[str, str]:
     """A final release of last year and a provisional one of this year: ids by ``final`` and
-    ``provisional``; and an analyst's token, by ``analyst``."""
+    ``provisional``; and an analyst's token, by ``analyst``. ``earlier`` final years before
+    them (by ``final-1``, ``final-2``...) give a figure a series."""
     municipality = _server(db, "token", "create", "--role", "municipality",
                            "--municipality", "GM0363", "--label", "figures")  # fmt: skip
     this_year = Period.current().year
+    years = {this_year - 1 - back: f"final-{back}" for back in range(earlier, 0, -1)}
+    years |= {this_year - 1: "final", this_year: "provisional"}
     headers = {"Authorization": f"Bearer {municipality}"}
     with httpx.Client(base_url=server.url, headers=headers, timeout=30) as client:
-        for year in (this_year - 1, this_year):
+        for year in years:
             for period in quarters_of(year):
                 if period.is_complete():
                     body = {"period": str(period), "rows": ROWS}
                     response = client.post("/api/v1/submissions", json=body)
                     assert response.status_code in (200, 201), response.text
-    ids = {}
-    for year, key in ((this_year - 1, "final"), (this_year, "provisional")):
-        if key == "final":
+    ids: dict[str, str] = {}
+    for year, key in years.items():
+        if key != "provisional":
             for period in quarters_of(year):
                 locked = run("lekstat-server", "--db", str(db), "period", "lock", str(period))
                 assert locked.returncode in (0, 1), locked.stderr  # 1: locked already
