@@ -177,6 +177,7 @@ PUBLIC: dict[str, dict[str, str]] = {
     "cert_journal": _t("Vorige regel van het journaal", "Previous journal line"),
     "back_release": _t("Terug naar publicatie {id}", "Back to release {id}"),
     # A figure across the years.
+    "chart_region": _t("Grafiek: {title}", "Chart: {title}"),
     "series_title": _t("Door de jaren: {figure}", "Over the years: {figure}"),
     "series_crumb": _t("Door de jaren", "Over the years"),
     "series_intro": _t(

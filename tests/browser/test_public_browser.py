@@ -46,9 +46,13 @@ def test_public_release_page_on_a_phone_passes_axe(
     page_check: Callable[..., Visit], published: dict[str, str]
 ) -> None:
     visit = page_check(f"/figures/{published['final']}", width=375)
-    # The charts scale to the column; the tables scroll in their own region.
+    # The charts and tables keep a legible size and scroll in their own (focusable) regions.
     width = visit.page.evaluate("document.documentElement.scrollWidth")
     assert width <= 375
+    chart = visit.page.locator("figure.lk-chart").first
+    assert chart.evaluate("e => e.scrollWidth > e.clientWidth")
+    assert chart.get_attribute("aria-label") == "Grafiek: Landelijk totaal naar fase"
+    assert chart.locator("svg.chart").bounding_box()["width"] >= 36 * 16  # type: ignore[index]
 
 
 def test_public_provisional_release_only_for_a_signed_in_analyst(
