@@ -21,6 +21,7 @@ from aggregator.http.guard import Guard, RateLimiter
 from aggregator.http.routes import (
     budget,
     completeness,
+    figures,
     health,
     periods,
     reference,
@@ -94,6 +95,7 @@ def create_app(
     _install_error_handlers(app)
     for module in (health, reference, submissions, completeness, periods, budget, releases, tokens):
         app.include_router(module.router)
+    app.include_router(figures.router)
     app.add_middleware(
         Guard,
         store=the_store,

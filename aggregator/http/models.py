@@ -637,6 +637,9 @@ class ReleaseTable(_Closed):
     title_en: str
     dimensions: list[str]
     stage: str | None
+    provisional: bool = Field(
+        description="True while a quarter of the release is open: its figures may still change"
+    )
     rows: list[dict[str, Any]]
 
 

@@ -8,6 +8,7 @@ same placeholders, and that every key a template asks for exists.
 from __future__ import annotations
 
 from aggregator.web.messages_portal import PORTAL
+from aggregator.web.messages_public import PUBLIC
 
 _PAGES: dict[str, dict[str, str]] = {
     # The frame of every page.
@@ -239,4 +240,4 @@ _PAGES: dict[str, dict[str, str]] = {
 }
 
 #: Every text of the pages: the frame and public pages above, the portal's in its own module.
-MESSAGES: dict[str, dict[str, str]] = {**_PAGES, **PORTAL}
+MESSAGES: dict[str, dict[str, str]] = {**_PAGES, **PORTAL, **PUBLIC}

@@ -163,6 +163,26 @@ MATRIX: dict[str, tuple[str, Callable[[Service], str], dict[str, object], dict[s
         {},
         PROVISIONAL,
     ),
+    "download figures": (
+        "GET",
+        lambda s: f"/api/v1/figures/{s.tokens['release']}/totals.csv",
+        {},
+        PROVISIONAL,
+    ),
+    "sdmx structure": (
+        "GET",
+        lambda s: f"/api/v1/sdmx/{s.tokens['release']}/structure",
+        {},
+        PROVISIONAL,
+    ),
+    "sdmx data": (
+        "GET",
+        lambda s: f"/api/v1/sdmx/{s.tokens['release']}/data/totals",
+        {},
+        PROVISIONAL,
+    ),
+    # The only yearly release is provisional: to the public there is no such figure yet.
+    "series": ("GET", lambda s: "/api/v1/series/totals?stage=ST01_SIGNAAL", {}, PROVISIONAL),
     "list tokens": ("GET", lambda s: "/api/v1/tokens", {}, ADMIN),
     "create token": (
         "POST",
@@ -188,6 +208,7 @@ def test_authorisation_matrix_names_every_route_of_the_api(matrix_service: Servi
         "2026-Q1": "{period}",
         "2026": "{year}",
         "totals": "{table}",
+        "totals.csv": "{file}",
     }
 
     def template(path: str) -> str:
