@@ -1,7 +1,14 @@
-"""Backups: the whole database exported to a new folder, and restored into a new file."""
+"""Backups: the whole database exported to a new folder, and restored into a new file.
+
+A backup goes only into a folder it makes itself (0700, this user's): an existing folder, even
+an empty one, could have been made by someone else to read or swap the files. Its manifest is
+authenticated with the data key, which is not in the backup (:mod:`aggregator.store.backup`).
+"""
 
 from __future__ import annotations
 
+import os
+import stat
 from pathlib import Path
 
 from aggregator.services.access import authorize
@@ -9,21 +16,31 @@ from aggregator.services.audit import Note
 from aggregator.services.auth import Principal
 from aggregator.services.context import Context
 from aggregator.services.refusals import Kind, Refusal, conflict
-from aggregator.store import Store, StoreError
+from aggregator.store import Keyring, Store, StoreError
 
 
 def backup(ctx: Context, actor: Principal, target: Path, note: Note | None = None) -> Path:
-    """Export every table to the new (or empty) folder ``target``."""
+    """Export every table to the new folder ``target``, which the backup makes itself."""
     note = note or Note()
     note.set("backup", str(target))
     authorize(actor, "backup")
-    if target.exists() and (not target.is_dir() or any(target.iterdir())):
+    if target.exists() or target.is_symlink():
         raise conflict(
-            "backup_target_not_empty",
-            f"{target} is niet leeg; maak de reservekopie in een nieuwe map",
-            f"{target} is not empty; back up into a new directory",
+            "backup_target_exists",
+            f"{target} bestaat al; een reservekopie komt alleen in een map die ze zelf maakt "
+            "(geef een nieuwe naam)",
+            f"{target} exists; a backup only goes into a folder it makes itself (give a new name)",
         )
-    target.mkdir(parents=True, exist_ok=True)
+    target.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
+    os.mkdir(target, 0o700)
+    info = target.lstat()
+    if not stat.S_ISDIR(info.st_mode) or info.st_uid != os.getuid():
+        raise conflict(
+            "backup_target_taken",
+            f"{target} is tijdens het maken door iemand anders vervangen; niets geschreven",
+            f"{target} was replaced by someone else while it was made; nothing written",
+        )
+    os.chmod(target, 0o700)
     ctx.store.backup(target)
     return target
 
@@ -34,6 +51,7 @@ def restore(
     target: Path,
     *,
     journal: Path,
+    keys: Keyring,
     accept_unproven: bool = False,
     note: Note | None = None,
 ) -> Store:
@@ -65,7 +83,9 @@ def restore(
             "the backup are then forgotten)",
         )
     try:
-        store = Store.restore(source, target, journal=journal, accept_unproven=accept_unproven)
+        store = Store.restore(
+            source, target, journal=journal, keys=keys, accept_unproven=accept_unproven
+        )
     except StoreError as exc:
         raise Refusal(
             Kind.INVALID,
