@@ -8,7 +8,7 @@ from pathlib import Path
 
 from aggregator.cli.base import EXIT_OK, Cli, CommandError, Commands, command
 from aggregator.cli.tokens import ensure_admin_token
-from aggregator.services import backups
+from aggregator.services import audit, backups
 from aggregator.services.auth import OPERATOR
 from aggregator.store import Keyring, KeyringError, journal_path_of, key_path_of
 from aggregator.store.crypto import keys_of
@@ -114,9 +114,35 @@ def _restore_keys(args: argparse.Namespace, cli: Cli) -> tuple[Keyring, Path | N
         ) from None
 
 
+@command(
+    "Controleer de hashketen van het auditlog: elke regel, in volgorde, onveranderd.",
+    "Check the audit log's hash chain: every line, in order, unchanged.",
+)
+def cmd_audit_verify(args: argparse.Namespace, cli: Cli) -> int:
+    """Check the audit log's hash chain: every line, in order, unchanged."""
+    lines, head, broken = audit.verify(cli.context(), OPERATOR)
+    if broken is not None:
+        raise CommandError(
+            f"het auditlog is niet intact: regel {broken} volgt niet op de regel ervoor (of is "
+            f"veranderd, weggehaald of ingevoegd); {lines} regels",
+            f"the audit log is not intact: line {broken} does not follow the line before it "
+            f"(it was changed, removed or inserted); {lines} lines",
+            1,
+        )
+    cli.say(
+        f"auditlog intact: {lines} regels; kop {head} (noteer hem elders: een log dat aan het "
+        "eind is ingekort heeft een andere kop)",
+        f"audit log intact: {lines} lines; head {head} (note it elsewhere: a log cut short at "
+        "its end has another head)",
+    )
+    return EXIT_OK
+
+
 def register(commands: Commands) -> None:
     """The database commands and their arguments."""
     commands.add("init", cmd_init)
+    group = commands.group("audit", "het auditlog", "the audit log")
+    group.add("verify", cmd_audit_verify)
     commands.add("backup", cmd_backup).add_argument("directory")
     restore = commands.add("restore", cmd_restore)
     restore.add_argument("directory")

@@ -78,7 +78,7 @@ def cmd_token_create(args: argparse.Namespace, cli: Cli) -> int:
             return out
 
         _, n = tokens.issue_for_every_municipality(
-            cli.context(), OPERATOR, args.label or "", deliver, cli.note
+            cli.context(), OPERATOR, args.label or "", deliver, cli.note, days=args.days
         )
         cli.say(
             f"{n} gemeentetokens geschreven naar {out} (mode 0600)",
@@ -86,25 +86,33 @@ def cmd_token_create(args: argparse.Namespace, cli: Cli) -> int:
         )
         return EXIT_OK
     token, record = tokens.issue(
-        cli.context(), OPERATOR, args.role, args.municipality, args.label or "", cli.note
+        cli.context(),
+        OPERATOR,
+        args.role,
+        args.municipality,
+        args.label or "",
+        cli.note,
+        days=args.days,
     )
     who = role_name(record.role, cli.lang) + (
         f" {record.municipality}" if record.municipality else ""
     )
+    until = iso(record.expires_at)
     cli.say(
-        f"token {record.id} ({who}); bewaar het nu, het wordt niet nog eens getoond:",
-        f"token {record.id} ({who}); store it now, it is not shown again:",
+        f"token {record.id} ({who}, werkt tot {until}); bewaar het nu, het wordt niet nog eens "
+        "getoond:",
+        f"token {record.id} ({who}, works until {until}); store it now, it is not shown again:",
     )
     cli.print(token)
     return EXIT_OK
 
 
 @command(
-    "Toon de tokens: id, rol, gemeente, label, gemaakt, ingetrokken (nooit het geheim).",
-    "List tokens: id, role, municipality, label, created, revoked (never the secret).",
+    "Toon de tokens: id, rol, gemeente, label, gemaakt, verloopt, ingetrokken (nooit het geheim).",
+    "List tokens: id, role, municipality, label, created, expires, revoked (never the secret).",
 )
 def cmd_token_list(args: argparse.Namespace, cli: Cli) -> int:
-    """List tokens: id, role, municipality, label, created, revoked (never the secret)."""
+    """List tokens: id, role, municipality, label, created, expires, revoked (never the secret)."""
     records = tokens.listing(cli.context(), OPERATOR, include_revoked=args.all)
     rows = [
         (
@@ -113,14 +121,15 @@ def cmd_token_list(args: argparse.Namespace, cli: Cli) -> int:
             t.municipality or "",
             t.label,
             iso(t.created_at),
+            iso(t.expires_at) or "",
             iso(t.revoked_at) or "",
         )
         for t in records
     ]
     header = (
-        ["id", "rol", "gemeente", "label", "gemaakt", "ingetrokken"]
+        ["id", "rol", "gemeente", "label", "gemaakt", "verloopt", "ingetrokken"]
         if cli.lang == "nl"
-        else ["id", "role", "municipality", "label", "created", "revoked"]
+        else ["id", "role", "municipality", "label", "created", "expires", "revoked"]
     )
     cli.print(table(rows, header))
     return EXIT_OK
@@ -161,6 +170,16 @@ def register(commands: Commands) -> None:
     )
     create.add_argument(
         "--label", help=t("een notitie: wie het token heeft", "a note: who holds the token")
+    )
+    create.add_argument(
+        "--days",
+        type=int,
+        help=t(
+            "hoeveel dagen het token werkt (standaard LEKSTAT_TOKEN_DAYS, hoogstens "
+            "LEKSTAT_TOKEN_MAX_DAYS)",
+            "how many days the token works (default LEKSTAT_TOKEN_DAYS, at most "
+            "LEKSTAT_TOKEN_MAX_DAYS)",
+        ),
     )
     listing = group.add("list", cmd_token_list)
     listing.add_argument(

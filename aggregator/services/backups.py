@@ -17,6 +17,7 @@ from aggregator.services.auth import Principal
 from aggregator.services.context import Context
 from aggregator.services.refusals import Kind, Refusal, conflict
 from aggregator.store import Keyring, Store, StoreError
+from aggregator.store.crypto import new_key_text, write_key_file
 
 
 def backup(ctx: Context, actor: Principal, target: Path, note: Note | None = None) -> Path:
@@ -95,3 +96,66 @@ def restore(
         ) from None
     note.set("restore", str(source), "carried over: " + (", ".join(store.caught_up) or "none"))
     return store
+
+
+def key_status(ctx: Context, actor: Principal) -> tuple[list[str], dict[str, int], str]:
+    """The keyring's key ids (current first), how many versions each key seals, and where
+    the keys come from (never a key itself)."""
+    authorize(actor, "rotate_key")
+    keys = ctx.store.keys
+    return keys.ids, ctx.store.sealed_by_key(), keys.source
+
+
+def reseal(ctx: Context, actor: Principal, note: Note | None = None) -> int:
+    """Seal everything again under the keyring's current (first) key; return the versions.
+
+    The second half of a rotation when the keys come from ``LEKSTAT_KEY``: put the new key
+    first, the old one after it, reseal, then drop the old one.
+    """
+    note = note or Note()
+    note.set("reseal", ctx.store.keys.current.id)
+    authorize(actor, "rotate_key")
+    try:
+        n = ctx.store.reseal(ctx.store.keys)
+    except StoreError as exc:
+        raise conflict("reseal_refused", f"niet opnieuw verzegeld: {exc}", str(exc)) from None
+    note.set("reseal", ctx.store.keys.current.id, f"{n} versions")
+    return n
+
+
+def rotate_key(
+    ctx: Context, actor: Principal, *, drop_old: bool = False, note: Note | None = None
+) -> tuple[str, str, int]:
+    """A new data key in the key file: first added before the old ones, then everything is
+    sealed again under it, then (``drop_old``) the old keys are taken out of the file.
+
+    Every step leaves a key file that opens the database: a crash in between needs only a
+    second run. Returns the old and the new key id and the number of versions resealed.
+    """
+    note = note or Note()
+    note.set("rotate_key")
+    authorize(actor, "rotate_key")
+    keys = ctx.store.keys
+    if keys.file is None:
+        raise conflict(
+            "rotate_needs_key_file",
+            "de sleutel komt uit LEKSTAT_KEY: maak een nieuwe met 'lekstat-server key new', zet "
+            "LEKSTAT_KEY=NIEUW,OUD, draai 'lekstat-server key reseal' en zet dan LEKSTAT_KEY=NIEUW",
+            "the key comes from LEKSTAT_KEY: make a new one with 'lekstat-server key new', set "
+            "LEKSTAT_KEY=NEW,OLD, run 'lekstat-server key reseal', then set LEKSTAT_KEY=NEW",
+        )
+    file = keys.file
+    old_lines = [line for line in file.read_text(encoding="ascii").splitlines() if line.strip()]
+    new_line = new_key_text()
+    write_key_file(file, [new_line, *old_lines])
+    rotated = Keyring.load(file)
+    try:
+        n = ctx.store.reseal(rotated)
+    except StoreError as exc:
+        write_key_file(file, old_lines)  # nothing was resealed: the old file is right again
+        raise conflict("rotate_refused", f"niet geroteerd: {exc}", f"not rotated: {exc}") from None
+    if drop_old:
+        write_key_file(file, [new_line])
+        ctx.store.keyring = Keyring.load(file)
+    note.set("rotate_key", f"{keys.current.id} -> {rotated.current.id}", f"{n} versions")
+    return keys.current.id, rotated.current.id, n

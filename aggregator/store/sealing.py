@@ -146,3 +146,13 @@ def chain_unchained_audit(cur: duckdb.DuckDBPyConnection, keyring: Keyring | Non
         assert keyring is not None
         prev = keyring.audit_mac(audit_bytes(seq, prev, tuple(fields)))
         cur.execute("UPDATE audit_log SET seq = ?, hash = ? WHERE id = ?", [seq, prev, line_id])
+
+
+def rechain_audit(cur: duckdb.DuckDBPyConnection, keyring: Keyring) -> None:
+    """Recompute every audit line's hash under ``keyring``'s current key, in the lines' order
+    (after the chain was checked under the old key: a key rotation)."""
+    prev = AUDIT_GENESIS
+    rows = cur.execute(f"SELECT id, seq, {', '.join(AUDIT_FIELDS)} FROM audit_log ORDER BY seq")
+    for line_id, seq, *fields in rows.fetchall():
+        prev = keyring.audit_mac(audit_bytes(int(seq), prev, tuple(fields)))
+        cur.execute("UPDATE audit_log SET hash = ? WHERE id = ?", [prev, line_id])

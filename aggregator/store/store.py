@@ -114,6 +114,13 @@ class Store:
                 self.keyring = Keyring.create(key_file)
             if self.migrate(upto, report_plaintext=True):
                 self._rewrite()
+            if upto is None:
+                missing = sorted(set(self.sealed_by_key()) - set(self.keys.ids))
+                if missing:
+                    raise KeyringError(
+                        f"the keyring ({self.keys.source}) lacks the key(s) {', '.join(missing)} "
+                        f"that seal submissions in {self.path}"
+                    )
             self._audit_head = self._load_audit_head()
         except BaseException:
             self._con.close()
@@ -849,6 +856,45 @@ class Store:
         if not rows:
             return None
         return pd.read_json(io.StringIO(rows[0][0]), orient="split", dtype=False)
+
+    # -- the data key ---------------------------------------------------------------------------
+
+    def sealed_by_key(self) -> dict[str, int]:
+        """How many versions each key id seals."""
+        rows = self._rows("SELECT key_id, count(*) FROM submissions GROUP BY key_id ORDER BY 1")
+        return {str(k): int(n) for k, n in rows}
+
+    def reseal(self, keyring: Keyring) -> int:
+        """Seal everything again under ``keyring``'s current key, in one transaction, and
+        chain the whole audit log under it; then rewrite the file so that no freed page keeps
+        a value under the old key. Refused (nothing changes) when the audit chain is broken:
+        a rotation must not make a changed log look whole. Returns the versions resealed."""
+        with self._lock:
+            broken = self.verify_audit()[2]
+            if broken is not None:
+                raise StoreError(
+                    f"the audit log does not follow its chain from line {broken}; "
+                    "nothing was resealed"
+                )
+            old = self.keys
+            rows = self._rows(f"SELECT {_SUBMISSION_COLUMNS} FROM submissions ORDER BY id")
+            with self.transaction() as cur:
+                for row in rows:
+                    plain, value = self._open(row)
+                    key_id, sealed = keyring.seal(value, sealing.aad_of(plain))
+                    cur.execute(
+                        "UPDATE submissions SET key_id = ?, sealed = ? WHERE id = ?",
+                        [key_id, sealed, plain["id"]],
+                    )
+                sealing.rechain_audit(cur, keyring)
+            self.keyring = keyring
+            self._audit_head = self._load_audit_head()
+            try:
+                self._rewrite()
+            except BaseException:
+                self.keyring = old
+                raise
+        return len(rows)
 
     # -- backup -----------------------------------------------------------------------------
 
