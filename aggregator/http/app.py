@@ -16,7 +16,7 @@ from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse, Response
 from starlette.exceptions import HTTPException as StarletteHTTPException
-from starlette.routing import Route
+from starlette.routing import Match
 
 from aggregator import package_version
 from aggregator.clock import utcnow
@@ -121,12 +121,20 @@ def create_app(
     return app
 
 
+#: The methods a route may have (HEAD comes with GET).
+_METHODS = ("DELETE", "GET", "HEAD", "PATCH", "POST", "PUT")
+
+
 def allowed_methods(app: FastAPI, path: str) -> list[str]:
-    """Every method some route of the app answers on ``path`` (with OPTIONS), sorted."""
-    methods: set[str] = set()
-    for route in app.router.routes:
-        if isinstance(route, Route) and route.methods and route.path_regex.match(path):
-            methods |= route.methods
+    """Every method some route of the app answers on ``path`` (with OPTIONS), sorted: asked of
+    the router itself, so included routers and mounts answer as they route."""
+    methods = {
+        method
+        for method in _METHODS
+        for route in app.router.routes
+        if route.matches({"type": "http", "path": path, "method": method, "root_path": ""})[0]
+        is Match.FULL
+    }
     return sorted(methods | {"OPTIONS"}) if methods else []
 
 
