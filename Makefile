@@ -6,6 +6,8 @@
 PYTHON ?= python3
 VENV   := .venv
 BIN    := $(VENV)/bin
+# What running needs (the server extra) and what testing and linting need on top (dev).
+RUN_STAMP := $(VENV)/.installed-server
 STAMP  := $(VENV)/.installed-dev
 HOST   ?= 127.0.0.1
 PORT   ?= 8000
@@ -22,15 +24,19 @@ help:
 	@echo "make lint   ruff check, ruff format --check, mypy"
 	@echo "make bench  run the benchmarks and print their figures"
 
-$(STAMP): pyproject.toml
+$(RUN_STAMP): pyproject.toml
 	@$(PYTHON) -c 'import sys; sys.exit(sys.version_info < (3, 11))' || \
 		{ echo "lekstat needs Python 3.11 or newer (set PYTHON=...)"; exit 1; }
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -e '.[server]'
+	touch $(RUN_STAMP)
+
+$(STAMP): $(RUN_STAMP) pyproject.toml
 	$(BIN)/python -m pip install --quiet -e '.[dev]'
 	touch $(STAMP)
 
-run: $(STAMP)
+run: $(RUN_STAMP)
 	$(BIN)/lekstat-server serve --host $(HOST) --port $(PORT)
 
 # Quick when Chromium is there; else apt-get as root; else fail and say what to install.
@@ -52,7 +58,7 @@ browser:
 test: $(STAMP) browser
 	LEKSTAT_CHROMIUM=$(CHROMIUM) $(BIN)/python -m pytest $(PYTEST_ARGS)
 
-demo: $(STAMP)
+demo: $(RUN_STAMP)
 	$(BIN)/lekstat-server demo
 
 lint: $(STAMP)

@@ -25,7 +25,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal
 
-from client.cli_text import localized_parser
+from client.cli_text import end_on_broken_pipe, localized_parser
 from client.config import (
     DEFAULT_URL,
     TOKEN_VARIABLE,
@@ -583,8 +583,23 @@ def main(
     try:
         args = build_parser(lang).parse_args(arguments)
     except SystemExit as exc:  # --help, --version, or a usage error already printed
+        try:
+            sys.stdout.flush()
+        except BrokenPipeError:
+            return end_on_broken_pipe()
         return exc.code if isinstance(exc.code, int) else EXIT_USAGE
     ctx = Context(args, lang, transport, sleep)
+    try:
+        code = _run(ctx)
+        sys.stdout.flush()  # here, where a reader that went away is handled, not at exit
+    except BrokenPipeError:
+        return end_on_broken_pipe()
+    return code
+
+
+def _run(ctx: Context) -> int:
+    """Run the command; a refusal or a failure becomes its message and exit code."""
+    args = ctx.args
     try:
         return int(args.command(ctx))
     except InvalidDataError as exc:
@@ -596,6 +611,8 @@ def main(
     except LekstatError as exc:
         ctx.note(f"lekstat: {exc.message}")
         return exc.exit_code
+    except BrokenPipeError:
+        raise
     except OSError as exc:
         ctx.note(f"lekstat: {exc.filename or ''}: {_os_reason(ctx, exc)}")
         return EXIT_USAGE

@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import argparse
 import contextlib
+import os
 import sys
 from collections.abc import Iterator
 from typing import Any, NoReturn
@@ -158,3 +159,15 @@ def localized_parser(lang: Lang) -> type[LocalizedParser]:
     if lang not in _CLASSES:
         _CLASSES[lang] = type(f"LocalizedParser_{lang}", (LocalizedParser,), {"lang": lang})
     return _CLASSES[lang]
+
+
+#: The exit code when the reader of the output went away, as Unix tools have it (128 + SIGPIPE).
+EXIT_BROKEN_PIPE = 141
+
+
+def end_on_broken_pipe() -> int:
+    """The reader of our output has gone (``lekstat … | head -2``): stop quietly, as Unix tools
+    do, without a traceback now or when Python flushes the output at exit."""
+    devnull = os.open(os.devnull, os.O_WRONLY)
+    os.dup2(devnull, sys.stdout.fileno())
+    return EXIT_BROKEN_PIPE

@@ -44,7 +44,7 @@ from aggregator.config import DEFAULT_DB, Settings, SettingsError
 from aggregator.services.context import Context
 from aggregator.services.refusals import Refusal
 from aggregator.store import DatabaseLocked, StoreError
-from client.cli_text import localized_parser
+from client.cli_text import end_on_broken_pipe, localized_parser
 from schemas.lang import Lang
 
 #: Commands that may create the database file; every other one needs an existing database, so
@@ -213,9 +213,13 @@ def main(argv: Sequence[str] | None = None) -> int:
         forwarded=run_captured,
     )
     try:
-        return execute(args, cli)
+        code = execute(args, cli)
+        sys.stdout.flush()  # here, where a reader that went away is handled, not at exit
+        return code
     except DatabaseLocked:
         return _forward(args, args_list, cli)
+    except BrokenPipeError:
+        return end_on_broken_pipe()
     finally:
         if cli._store is not None:
             cli._store.close()
@@ -247,7 +251,11 @@ def _forward(args: argparse.Namespace, argv: list[str], cli: Cli) -> int:
             file=sys.stderr,
         )
         return EXIT_FAILURE
-    sys.stdout.write(out)
+    try:
+        sys.stdout.write(out)
+        sys.stdout.flush()
+    except BrokenPipeError:
+        return end_on_broken_pipe()
     sys.stderr.write(err)
     return code
 

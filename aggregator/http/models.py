@@ -655,19 +655,10 @@ class ReleaseTable(_Closed):
     rows: list[dict[str, Any]]
 
 
-class PreviewTable(_Closed):
-    """The expected accuracy of one table at the previewed ρ."""
+class PreviewTable(TableMeta):
+    """The expected accuracy of one table at the previewed ρ (a release's table metadata, and
+    the 95% half-width)."""
 
-    name: str
-    title_nl: str
-    title_en: str
-    dimensions: list[str]
-    stage: str | None
-    cells: int
-    rho: float
-    sensitivity_l2: float
-    noise_scale: float
-    expected_std_error: float
     half_width_95: float
     smallest_reliable: int = Field(
         description="The smallest count every cell of the table publishes as reliable"

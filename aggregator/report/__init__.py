@@ -16,23 +16,28 @@ from aggregator.report.data import (
     NonReporter,
     PdfUnavailableError,
     QuarterCoverage,
+    ReleaseStatus,
     ReportData,
     ReportError,
     load_report_data,
+    release_status,
     select_release,
 )
-from aggregator.report.i18n import UNRELIABLE_MARK, Lang
+from aggregator.report.i18n import PROVISIONAL_MARK, UNRELIABLE_MARK, Lang
 from aggregator.report.render import render_html, write_report
 
 __all__ = [
+    "PROVISIONAL_MARK",
     "UNRELIABLE_MARK",
     "Lang",
     "NonReporter",
     "PdfUnavailableError",
     "QuarterCoverage",
+    "ReleaseStatus",
     "ReportData",
     "ReportError",
     "load_report_data",
+    "release_status",
     "render_html",
     "select_release",
     "write_report",

@@ -1,10 +1,15 @@
 """Inline SVG charts: horizontal bars with 95% interval whiskers, alone or in panels.
 
 The charts are drawn in points for a 470 pt wide column (A4 with 22 mm margins); the CSS scales
-them to the column in HTML. Labels are measured with the advance widths of DejaVu Sans
-Condensed (the font the report asks for; narrower fallbacks only leave more room) and wrapped
-on word boundaries; a label that still does not fit its lines is shortened with an ellipsis (the
-table next to the chart always has it in full).
+them to the column in HTML. Panels share one axis, so bars of the same length mean the same
+number in every panel. A whisker is drawn over a light outline, so the part inside a dark bar
+stays visible. Each chart is an image with a title and a description that gives its figures in
+words (``role="img"``, ``aria-labelledby``), for those who cannot see it.
+
+Labels are measured with the advance widths of DejaVu Sans Condensed (the font the report asks
+for; narrower fallbacks only leave more room) and wrapped on word boundaries; a label that still
+does not fit its lines is shortened with an ellipsis (the table next to the chart always has it
+in full).
 
 >>> wrap("Disciplinaire maatregel, ontslag of einde inhuur", 80, 7.5)
 ['Disciplinaire', 'maatregel, ontslag of', 'einde inhuur']
@@ -14,6 +19,7 @@ table next to the chart always has it in full).
 
 from __future__ import annotations
 
+import hashlib
 import math
 import re
 import unicodedata
@@ -45,6 +51,9 @@ _BOLD = 1.09  # DejaVu Sans Condensed Bold is about this much wider
 INK = "#1a1a1a"
 MUTED = "#5c5c5c"
 GRID = "#d6d6d6"
+#: Under every whisker: a light outline, so a whisker over a dark bar stays visible.
+HALO = "#ffffff"
+HALO_WIDTH = 2.6
 #: Lightest to darkest; the release's own year is always the darkest.
 SERIES = ("#c4d8ec", "#94b8db", "#5f8fc2", "#2f639b", "#154273")
 
@@ -205,14 +214,34 @@ class _Svg:
         """Several strokes in one element (fewer elements: a faster PDF)."""
         self.parts.append(f'<path d="{d}" stroke="{stroke}" stroke-width="{width}" fill="none"/>')
 
-    def render(self, width: float, height: float, label: str) -> Markup:
+    def render(self, width: float, height: float, label: str, description: str) -> Markup:
         body = "".join(self.parts)
+        ident = "chart-" + hashlib.sha1(label.encode()).hexdigest()[:10]  # noqa: S324 - an id
         # Every text and attribute value in ``parts`` was escaped when it was added.
         return Markup(  # noqa: S704
             f'<svg class="chart" viewBox="0 0 {width:.0f} {height:.0f}" width="{width:.0f}" '
-            f'height="{height:.0f}" role="img" aria-label="{escape(label)}" '
-            f'font-family="{escape(FONT)}"><title>{escape(label)}</title>{body}</svg>'
+            f'height="{height:.0f}" role="img" aria-labelledby="{ident}-t {ident}-d" '
+            f'font-family="{escape(FONT)}"><title id="{ident}-t">{escape(label)}</title>'
+            f'<desc id="{ident}-d">{escape(description)}</desc>{body}</svg>'
         )
+
+
+def describe(fmt: Formatter, rows: Sequence[tuple[str, Sequence[Bar | None]]]) -> str:
+    """The figures of a chart in words: ``Publiekszaken: 48 (34–68); Veiligheid: 12 u (3–29)``.
+
+    >>> describe(Formatter("en"), [("a", [Bar(12, 3, 21, True)]), ("b", [None, Bar(5, 1, 9)])])
+    'a: 12\xa0u (3–21); b: –, 5 (1–9)'
+    """
+    parts = []
+    for label, bars in rows:
+        shown = [
+            "–"
+            if b is None
+            else f"{fmt.estimate(b.estimate, b.unreliable)} ({fmt.interval(b.low, b.high)})"
+            for b in bars
+        ]
+        parts.append(f"{label}: {', '.join(shown)}")
+    return "; ".join(parts)
 
 
 def _bar(
@@ -226,12 +255,12 @@ def _bar(
     mid = y + height / 2
     lo, hi = x0 + bar.low * scale, x0 + bar.high * scale
     cap = min(height / 2, 3.2)
-    svg.path(
+    whisker = (
         f"M{lo:.1f} {mid:.1f}H{hi:.1f}M{lo:.1f} {mid - cap:.1f}V{mid + cap:.1f}"
-        f"M{hi:.1f} {mid - cap:.1f}V{mid + cap:.1f}",
-        INK,
-        0.8,
+        f"M{hi:.1f} {mid - cap:.1f}V{mid + cap:.1f}"
     )
+    svg.path(whisker, HALO, HALO_WIDTH)
+    svg.path(whisker, INK, 0.8)
 
 
 def _axis(
@@ -274,6 +303,11 @@ def _legend(
     x += 18 + text_width(label, size) + 12
     svg.rect(x, y - 6, 9, 6.5, "#ffffff", stroke=SERIES[-1])
     svg.text(x + 12, y, f"{fmt.t('legend_unreliable')} ({UNRELIABLE_MARK})", size=size)
+
+
+def _fmt_value(fmt: Formatter, bar: Bar) -> str:
+    """The value printed after a bar's whisker: ``12`` or ``12 u``."""
+    return fmt.estimate(bar.estimate, bar.unreliable)
 
 
 def bar_chart(
@@ -326,11 +360,10 @@ def bar_chart(
                     colour=colour,
                 )
                 if values:
-                    mark = UNRELIABLE_MARK if b.unreliable else ""
                     svg.text(
                         plot_x0 + b.high * scale + 4,
                         by + bar_h - 1.0,
-                        fmt.integer(b.estimate) + mark,
+                        _fmt_value(fmt, b),
                         size=6.5,
                         fill=MUTED,
                     )
@@ -339,7 +372,15 @@ def bar_chart(
     svg.text(plot_x0 + plot_w / 2, y, fmt.t("axis_incidents"), size=7, anchor="middle")
     y += 14
     _legend(svg, y, plot_x0, fmt, list(zip(series, colours, strict=False)) if series else ())
-    return svg.render(width, y + 4, title)
+    if series:
+        described = [
+            (f"{r.label}, {name}", [b])
+            for r in rows
+            for name, b in zip(series, r.bars, strict=False)
+        ]
+    else:
+        described = [(r.label, list(r.bars)) for r in rows]
+    return svg.render(width, y + 4, title, describe(fmt, described))
 
 
 def panel_chart(
@@ -353,8 +394,9 @@ def panel_chart(
 ) -> Markup:
     """Small multiples sharing their row labels: one panel per stage, ``columns`` per line.
 
-    Every panel has its own axis, so small stages stay readable; the table beside the chart
-    gives the figures.
+    Every panel has the same axis, from 0 to past the largest interval of any panel: bars of
+    the same length are the same number everywhere, and a small stage looks small. The table
+    beside the chart gives the figures.
     """
     size, line_h, title_size = 7.0, 8.2, 6.8
     columns = max(1, min(columns, len(panels)))
@@ -366,6 +408,9 @@ def panel_chart(
     svg = _Svg()
     y = 2.0
     colour = SERIES[-1]
+    top = max((b.high for p in panels for b in p.bars), default=0)
+    ticks = nice_ticks(top, 3 if panel_w > 60 else 2)
+    scale = (panel_w - 4) / ticks[-1]
     for start in range(0, len(panels), columns):
         line = panels[start : start + columns]
         titles = [wrap(p.title, panel_w, title_size, 4, bold=True) for p in line]
@@ -382,9 +427,6 @@ def panel_chart(
             x0 = label_w + 8 + k * (panel_w + gap)
             for i, text in enumerate(title_lines):
                 svg.text(x0, y + (i + 1) * (title_size + 1.6), text, size=title_size, bold=True)
-            top = max((b.high for b in panel.bars), default=0)
-            ticks = nice_ticks(top, 3 if panel_w > 60 else 2)
-            scale = (panel_w - 4) / ticks[-1]
             _axis(svg, ticks, x0, scale, plot_top, plot_bottom, fmt)
             by = plot_top
             for bar, h in zip(panel.bars, row_h, strict=True):
@@ -406,4 +448,9 @@ def panel_chart(
     )
     y += 16
     _legend(svg, y, plot_x0, fmt)
-    return svg.render(width, y + 4, title)
+    described = [
+        (f"{p.title}, {label}", [b])
+        for p in panels
+        for label, b in zip(labels, p.bars, strict=True)
+    ]
+    return svg.render(width, y + 4, title, describe(fmt, described))

@@ -4,6 +4,10 @@ Everything here is read from the store; nothing is computed from raw counts. The
 quarter (who submitted, who sent a nil return, who is missing) is not private: every release
 records it, counts and the codes of the missing municipalities alike, and the report shows
 both as the release recorded them, so the list always agrees with the counts.
+
+:func:`release_status` says what a reader must know before trusting a release's figures as
+final: whether they are provisional (a period not locked, or the year not over when it was
+made) and whether the release was made below the coverage threshold.
 """
 
 from __future__ import annotations
@@ -45,6 +49,66 @@ class ReleaseStore(Protocol):
     def list_submissions(
         self, *, municipality: str | None = None, period: str | None = None
     ) -> list[Any]: ...
+
+
+#: Why a release is provisional: a period in it was not locked, or its year (or quarter) had not
+#: ended when it was made.
+UNLOCKED = "unlocked"
+NOT_ENDED = "not_ended"
+
+
+@dataclass(frozen=True)
+class ReleaseStatus:
+    """What a release says about how final its figures are."""
+
+    #: The reasons it is provisional (:data:`UNLOCKED`, :data:`NOT_ENDED`); empty when final.
+    reasons: tuple[str, ...] = ()
+    #: Made while fewer municipalities had reported than the coverage threshold asks.
+    below_threshold: bool = False
+    #: Made below the threshold because the statistician forced it.
+    forced: bool = False
+    #: The threshold the release recorded (a share of the municipalities, or a number of them).
+    threshold: float | None = None
+
+    @property
+    def provisional(self) -> bool:
+        """Whether the release's figures are provisional (CBS: marked ``*``)."""
+        return bool(self.reasons)
+
+    @property
+    def final(self) -> bool:
+        """Whether the release can stand for its year in a comparison or a sum over years."""
+        return not self.provisional and not self.below_threshold
+
+
+def release_status(release: Mapping[str, Any]) -> ReleaseStatus:
+    """How final a release is, from its own metadata.
+
+    A release is provisional when it says so (the service sets ``provisional`` when a period in
+    it was not locked), when a quarter in it had not ended, or when it was made before its year
+    was over (a quarterly release: the annual one will measure the year again).
+
+    >>> release_status({"year": 2025, "created_at": "2026-01-15T10:00:00Z"}).provisional
+    False
+    >>> release_status({"year": 2025, "quarter": 1, "created_at": "2025-04-25T10:00:00Z"}).reasons
+    ('not_ended',)
+    """
+    reasons = []
+    if release.get("provisional"):
+        reasons.append(UNLOCKED)
+    year = int(release["year"])
+    made = parse_moment(str(release["created_at"])).date()
+    running = any(not c.get("ended", True) for c in (release.get("coverage") or {}).values())
+    if running or made <= dt.date(year, 12, 31):
+        reasons.append(NOT_ENDED)
+    check = release.get("coverage_check") or {}
+    threshold = check.get("threshold")
+    return ReleaseStatus(
+        reasons=tuple(reasons),
+        below_threshold=bool(check.get("below")),
+        forced=bool(check.get("forced")),
+        threshold=float(threshold) if threshold is not None else None,
+    )
 
 
 @dataclass(frozen=True)
@@ -93,6 +157,11 @@ class ReportData:
         """The quarter of a quarterly (provisional) release, else ``None``."""
         q = self.release.get("quarter")
         return int(q) if q else None
+
+    @property
+    def status(self) -> ReleaseStatus:
+        """How final the release's figures are."""
+        return release_status(self.release)
 
     @property
     def created_at(self) -> dt.datetime:

@@ -25,10 +25,18 @@ from aggregator.clock import HAS_ZONE, local_time
 Lang = Literal["nl", "en"]
 LANGS: tuple[Lang, ...] = ("nl", "en")
 
+#: CBS's mark for a provisional figure ("verklaring van tekens": * voorlopig cijfer). The report
+#: puts it on the period of every figure of a provisional release (cover, summary, captions).
+PROVISIONAL_MARK = "*"
 #: The mark next to an estimate whose 95% interval is wider than the estimate itself: the
 #: engine's rule (``estimation.unreliable``), max(ci_high − ci_low, 2 × 1.96 × std_error) >
-#: estimate.
-UNRELIABLE_MARK = "*"
+#: estimate. Eurostat's and SDMX's flag for low reliability; CBS's own "." would replace the
+#: figure, and lekstat shows it, and CBS's "*" means provisional.
+UNRELIABLE_MARK = "u"
+#: CBS's mark for a figure that is not available (a year without that release or table).
+NOT_AVAILABLE_MARK = "."
+#: Between a figure and its mark: a no-break space, so that ``12 u`` never breaks.
+MARK_SPACE = "\u00a0"
 
 MONTHS = {
     "nl": ("januari", "februari", "maart", "april", "mei", "juni", "juli", "augustus",
@@ -47,7 +55,8 @@ TEXT: dict[str, dict[str, str]] = {
         "doc_short": "Lekken van persoonsgegevens door gemeenteambtenaren",
         "subtitle_year": "Landelijke cijfers over {year}",
         "subtitle_quarter": "Voorlopige landelijke cijfers over het {quarter} van {year}",
-        "cover_release": "Publicatie (release) {id}, gemaakt op {date}",
+        "key_title": "In het kort",
+        "cover_release": "Publicatie {id}, gemaakt op {date}",
         "cover_note": (
             "Alle cijfers in dit rapport komen uit deze publicatie. Ze zijn beschermd met "
             "differentiële privacy en hebben daardoor een foutmarge."
@@ -58,9 +67,31 @@ TEXT: dict[str, dict[str, str]] = {
         ),
         "cover_privacy_release": "waarvan deze publicatie: ρ = {rho} · ε = {epsilon}",
         "provisional_note": (
-            "Dit zijn voorlopige cijfers uit een kwartaalpublicatie. De jaarpublicatie kan er "
-            "enigszins van afwijken."
+            "{mark} Voorlopige cijfers. {reasons} De definitieve cijfers kunnen ervan afwijken."
         ),
+        "reason_unlocked": (
+            "Niet elk kwartaal was vergrendeld toen de publicatie werd gemaakt: gemeenten konden "
+            "nog corrigeren."
+        ),
+        "reason_not_ended": "De periode was nog niet voorbij toen de publicatie werd gemaakt.",
+        "reason_not_ended_quarter": (
+            "Het is een kwartaalpublicatie: de jaarpublicatie meet het hele jaar opnieuw."
+        ),
+        "threshold_note": (
+            "Deze publicatie is gemaakt terwijl minder gemeenten hadden aangeleverd dan de "
+            "drempel{threshold}{forced}. Wat de ontbrekende gemeenten meldden, ontbreekt in de "
+            "cijfers: ze zijn daardoor waarschijnlijk te laag."
+        ),
+        "threshold_value": " van {value}",
+        "threshold_forced": "; de statisticus heeft haar toch laten maken",
+        "provisional_short": (
+            "{mark} Voorlopig cijfer: de definitieve publicatie kan ervan afwijken (zie "
+            "hoofdstuk 1)."
+        ),
+        "marks": "Tekens",
+        "mark_provisional": "voorlopig cijfer",
+        "mark_unreliable": "onbetrouwbaar",
+        "mark_not_available": "niet beschikbaar",
         "page": "Pagina",
         "of": "van",
         "contents": "Inhoud",
@@ -91,6 +122,10 @@ TEXT: dict[str, dict[str, str]] = {
             "van het interval, of 2 × 1,96 standaardfouten als dat meer is). Het cijfer wordt wel "
             "getoond, maar geeft alleen een orde van grootte aan."
         ),
+        "std_error_note": (
+            "De standaardfout is die van de onafgeronde schatting waar het interval omheen ligt, "
+            "niet die van het afgeronde hele getal (zie 5.3 en hoofdstuk 7)."
+        ),
         "interval_note": "Onder elke schatting staat het 95%-interval (ondergrens–bovengrens).",
         "no_figures": "Deze publicatie bevat geen tabellen.",
         "quarter_label": "{n}e kwartaal",
@@ -106,6 +141,43 @@ TEXT: dict[str, dict[str, str]] = {
             "Voor eerdere jaren is steeds de laatste jaarpublicatie van dat jaar gebruikt."
         ),
         "trend_source": "Bron per jaar",
+        "trend_totals": "Landelijke aantallen per jaar",
+        "trend_change": "Verschil {before}–{after}",
+        "change_higher": "hoger",
+        "change_lower": "lager",
+        "change_none": "niet aantoonbaar",
+        "change_note": (
+            "Verschil: het 95%-interval van het verschil tussen de onafgeronde schattingen van de "
+            "twee jaren. Alleen als dat interval 0 uitsluit, heet een jaar hoger of lager."
+        ),
+        "multiyear": "Meerdere jaren samen",
+        "multiyear_intro": (
+            "Voor fijne uitsplitsingen, zoals functietypen en de afloop per functiegroep, is één "
+            "jaar te klein. Opgeteld over de laatste definitieve jaarpublicaties zijn de cijfers "
+            "nauwkeuriger. Dat kost geen privacybudget: het is een bewerking van gepubliceerde "
+            "cijfers. De som is die van de onafgeronde schattingen, met een standaardfout uit de "
+            "opgetelde varianties (elke jaarpublicatie heeft haar eigen, onafhankelijke ruis). "
+            "De som is daarna afgerond; ze kan daardoor afwijken van de som van de afgeronde "
+            "jaarcijfers."
+        ),
+        "multiyear_none": (
+            "Een som over meerdere jaren volgt zodra er ten minste twee definitieve "
+            "jaarpublicaties zijn; {count}."
+        ),
+        "multiyear_count_0": "er is er nog geen",
+        "multiyear_count_1": "er is er nu één",
+        "multiyear_sources": "Opgeteld: {sources}.",
+        "multiyear_no_tables": (
+            "Deze publicatie heeft geen van de fijne uitsplitsingen die over jaren worden opgeteld."
+        ),
+        "multiyear_left_out": "Niet meegeteld: {releases}.",
+        "multiyear_left_out_provisional": "{id} (voorlopig)",
+        "multiyear_left_out_threshold": "{id} (onder de drempel van aanleveringen)",
+        "multiyear_missing": (
+            "Tabel {title} staat niet in elke opgetelde publicatie, of een publicatie vermeldt "
+            "geen onafgeronde schatting: voor deze tabel is geen som te maken."
+        ),
+        "multiyear_sum": "Som {first}–{last}",
         "trend_quarterly": (
             "Dit is een voorlopige kwartaalpublicatie. Kwartaalcijfers zijn niet te vergelijken "
             "met de jaarcijfers van eerdere jaren; de ontwikkeling door de jaren staat in de "
@@ -161,11 +233,14 @@ TEXT: dict[str, dict[str, str]] = {
         "annex_sensitivity": "Gevoeligheid (L2)",
         "annex_noise": "Ruisschaal",
         "annex_expected_se": "Verwachte standaardfout",
+        "annex_smallest": "Kleinste betrouwbare aantal",
+        "annex_analysts_title": "Voor wie zelf rekent",
         "annex_all": "Totaal",
         "at": "om",
         "amsterdam_time": "Nederlandse tijd",
         "percent_word": "procent",
         "and": "en",
+        "to": "tot",
     },
     "en": {
         "doc_kicker": "Annual report to Parliament",
@@ -173,6 +248,7 @@ TEXT: dict[str, dict[str, str]] = {
         "doc_short": "Leaks of personal data by municipal civil servants",
         "subtitle_year": "National figures for {year}",
         "subtitle_quarter": "Provisional national figures for the {quarter} of {year}",
+        "key_title": "In brief",
         "cover_release": "Release {id}, created on {date}",
         "cover_note": (
             "Every figure in this report comes from this release. The figures are protected "
@@ -184,9 +260,30 @@ TEXT: dict[str, dict[str, str]] = {
         ),
         "cover_privacy_release": "of which this release: ρ = {rho} · ε = {epsilon}",
         "provisional_note": (
-            "These are provisional figures from a quarterly release. The annual release may "
-            "differ from them slightly."
+            "{mark} Provisional figures. {reasons} The final figures may differ from them."
         ),
+        "reason_unlocked": (
+            "Not every quarter was locked when the release was made: municipalities could still "
+            "correct their data."
+        ),
+        "reason_not_ended": "The period had not ended when the release was made.",
+        "reason_not_ended_quarter": (
+            "This is a quarterly release: the annual release measures the whole year again."
+        ),
+        "threshold_note": (
+            "This release was made while fewer municipalities had reported than the "
+            "threshold{threshold}{forced}. What the missing municipalities would have reported "
+            "is not in the figures, which are therefore probably too low."
+        ),
+        "threshold_value": " of {value}",
+        "threshold_forced": "; the statistician had it made nevertheless",
+        "provisional_short": (
+            "{mark} Provisional figure: the final release may differ from it (see chapter 1)."
+        ),
+        "marks": "Marks",
+        "mark_provisional": "provisional figure",
+        "mark_unreliable": "unreliable",
+        "mark_not_available": "not available",
         "page": "Page",
         "of": "of",
         "contents": "Contents",
@@ -217,6 +314,10 @@ TEXT: dict[str, dict[str, str]] = {
             "the interval, or 2 × 1.96 standard errors if that is more). The figure is shown, but "
             "it only indicates an order of magnitude."
         ),
+        "std_error_note": (
+            "The standard error is that of the unrounded estimate the interval is centred on, "
+            "not that of the rounded whole number (see 5.3 and chapter 7)."
+        ),
         "interval_note": "Below each estimate is its 95% interval (lower–upper bound).",
         "no_figures": "This release contains no tables.",
         "quarter_label": "{ordinal} quarter",
@@ -232,6 +333,42 @@ TEXT: dict[str, dict[str, str]] = {
             "earlier years the latest annual release of that year is used."
         ),
         "trend_source": "Source by year",
+        "trend_totals": "National numbers by year",
+        "trend_change": "Change {before}–{after}",
+        "change_higher": "higher",
+        "change_lower": "lower",
+        "change_none": "not shown",
+        "change_note": (
+            "Change: the 95% interval of the difference between the two years' unrounded "
+            "estimates. Only when that interval excludes 0 is a year called higher or lower."
+        ),
+        "multiyear": "Several years together",
+        "multiyear_intro": (
+            "For fine breakdowns, such as function types and the outcomes by function group, one "
+            "year is too small. Added up over the latest final annual releases the figures are "
+            "more precise. This costs no privacy budget: it is post-processing of published "
+            "figures. The sum is that of the unrounded estimates, with a standard error from the "
+            "summed variances (each annual release has its own, independent noise). The sum is "
+            "rounded afterwards, so it can differ from the sum of the rounded yearly figures."
+        ),
+        "multiyear_none": (
+            "A sum over several years will follow once there are at least two final annual "
+            "releases; {count}."
+        ),
+        "multiyear_count_0": "there is none yet",
+        "multiyear_count_1": "there is one so far",
+        "multiyear_sources": "Added up: {sources}.",
+        "multiyear_no_tables": (
+            "This release has none of the fine breakdowns that are added up over years."
+        ),
+        "multiyear_left_out": "Left out: {releases}.",
+        "multiyear_left_out_provisional": "{id} (provisional)",
+        "multiyear_left_out_threshold": "{id} (below the reporting threshold)",
+        "multiyear_missing": (
+            "Table {title} is not in every release added up, or a release does not give the "
+            "unrounded estimate: no sum can be made for this table."
+        ),
+        "multiyear_sum": "Sum {first}–{last}",
         "trend_quarterly": (
             "This is a provisional quarterly release. Quarterly figures cannot be compared with "
             "the annual figures of earlier years; the trend over the years is in the annual "
@@ -287,11 +424,14 @@ TEXT: dict[str, dict[str, str]] = {
         "annex_sensitivity": "Sensitivity (L2)",
         "annex_noise": "Noise scale",
         "annex_expected_se": "Expected standard error",
+        "annex_smallest": "Smallest reliable count",
+        "annex_analysts_title": "For those who compute with the figures",
         "annex_all": "Total",
         "at": "at",
         "amsterdam_time": "Amsterdam time",
         "percent_word": "per cent",
         "and": "and",
+        "to": "to",
     },
 }
 
@@ -344,8 +484,19 @@ class Formatter:
         return f"{word} {self.integer(low)} {self.t('and')} {self.integer(high)}"
 
     def estimate(self, n: int, unreliable: bool) -> str:
-        """An estimate with the unreliable mark when it applies."""
-        return self.integer(n) + (UNRELIABLE_MARK if unreliable else "")
+        """An estimate with the unreliable mark when it applies: ``12 u`` (no-break space)."""
+        return self.integer(n) + (MARK_SPACE + UNRELIABLE_MARK if unreliable else "")
+
+    def signed(self, n: int) -> str:
+        """A difference with its sign: ``+12``, ``−5`` (a minus sign), ``0``."""
+        if n > 0:
+            return "+" + self.integer(n)
+        return "−" + self.integer(-n) if n < 0 else "0"
+
+    def period(self, year: int, provisional: bool, quarter: int | None = None) -> str:
+        """A year (or a quarter of it) with the provisional mark: ``2025*``, ``K1 2025*``."""
+        text = f"{self.quarter_short(quarter)} {year}" if quarter else str(year)
+        return text + (PROVISIONAL_MARK if provisional else "")
 
     def date(self, moment: dt.date | dt.datetime) -> str:
         """``15 januari 2026`` / ``15 January 2026`` (a datetime is shown in Dutch time)."""

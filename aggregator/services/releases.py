@@ -220,8 +220,10 @@ def create(
 
 
 def is_provisional(quarters: Sequence[Period], locks: set[str], today: dt.date) -> bool:
-    """A release is provisional while a quarter of it is unlocked or has not ended."""
-    return not all(str(p) in locks and p.is_complete(today) for p in quarters)
+    """A release is provisional while a quarter of it is unlocked or has not ended, or while
+    its year has not ended (a quarterly release: the yearly one measures the year again)."""
+    year_over = today > dt.date(quarters[0].year, 12, 31)
+    return not (year_over and all(str(p) in locks and p.is_complete(today) for p in quarters))
 
 
 def coverage_check(

@@ -321,3 +321,41 @@ def test_cli_and_http_refuse_a_rule_with_the_same_code(
             who = "admin" if "/budget/" in path else "statistician"  # who may set a budget
             answer = client.request(method, path, json=body, headers=headers[who])
             assert answer.json()["error"]["code"] == code, (path, answer.text)
+
+
+@pytest.mark.parametrize(
+    "command",
+    [
+        ["lekstat-server", "--db", "{db}", "release", "preview", "--year", "2025", "--rho", "0.5"],
+        ["lekstat", "--help"],
+        ["lekstat", "validate", "{bad}", "--period", "2026-Q1"],
+    ],
+)
+def test_cli_a_reader_that_goes_away_gets_no_traceback(tmp_path: Path, command: list[str]) -> None:
+    """``… | head -2`` ended in a BrokenPipeError traceback; ``true`` reads nothing at all."""
+    import os
+    import shlex
+    import subprocess
+    import sys
+
+    db = tmp_path / "x.duckdb"
+    assert main(["--db", str(db), "init"]) == 0
+    bad = tmp_path / "bad.csv"  # many problems: a long table of them
+    bad.write_text(
+        "function_type,data_category,stage,employment_type,motive,count\n" + "X,Y,Z,W,V,-1\n" * 300
+    )
+    bin_dir = Path(sys.executable).parent
+    line = " ".join(shlex.quote(a.format(db=db, bad=bad)) for a in command)
+    for reader in ("head -2", "true"):
+        result = subprocess.run(
+            ["bash", "-c", f"set -o pipefail; {bin_dir}/{line} | {reader}"],
+            capture_output=True,
+            text=True,
+            env={**os.environ, "LEKSTAT_CONFIG_DIR": str(tmp_path)},
+            check=False,
+        )
+        assert "Traceback" not in result.stderr and "Exception ignored" not in result.stderr
+        assert "BrokenPipe" not in result.stderr, result.stderr
+        # The command's own exit code (validate: 1, invalid data), or 141 as Unix tools give
+        # when the reader went away before everything was written; never a crash.
+        assert result.returncode in ((1 if "validate" in command else 0), 141), result.stderr

@@ -35,8 +35,9 @@ def thousands(n: int, lang: str) -> str:
 
 
 def estimate_text(row: Any, lang: str) -> str:
-    """``12*`` or ``40``."""
-    return thousands(int(row["estimate"]), lang) + (UNRELIABLE_MARK if row["unreliable"] else "")
+    """``12 u`` or ``40``, as the report's text reads (its no-break space read as a space)."""
+    mark = f" {UNRELIABLE_MARK}" if row["unreliable"] else ""
+    return thousands(int(row["estimate"]), lang) + mark
 
 
 def interval_text(row: Any, lang: str) -> str:

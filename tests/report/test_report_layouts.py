@@ -99,10 +99,13 @@ def test_quarterly_report_is_provisional_and_has_no_trend(scenario: Scenario) ->
     doc = parse(render_html(data, "nl"))
     cover = doc.find("header", id="cover")
     assert cover is not None
-    assert "Voorlopige landelijke cijfers over het 1e kwartaal van 2025" in cover.text()
-    assert TEXT["nl"]["provisional_note"] in cover.text()
+    assert "Voorlopige landelijke cijfers over het 1e kwartaal van 2025*" in cover.text()
+    assert "* Voorlopige cijfers." in cover.text()
+    assert TEXT["nl"]["reason_not_ended_quarter"] in cover.text()
     trend = doc.find("section", id="trend")
     assert trend is not None and TEXT["nl"]["trend_quarterly"] in trend.text()
     assert doc.find("table", data_table="trend") is None
     summary = doc.find("section", id="summary")
-    assert summary is not None and "In het 1e kwartaal van 2025" in summary.text()
+    assert summary is not None
+    assert "Volgens voorlopige cijfers kwamen in het 1e kwartaal van 2025" in summary.text()
+    assert "Een kwartaal is niet te vergelijken" in summary.text()

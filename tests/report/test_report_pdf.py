@@ -58,7 +58,7 @@ def test_pdf_rows_equal_the_html_rows(
 
 #: An estimate (with its mark) and the interval printed right after it, as pypdf reads them.
 FIGURE = re.compile(
-    rf"(?<!\S)(\d{{1,3}}(?:[.,]\d{{3}})*{re.escape(UNRELIABLE_MARK)}?)\s+"
+    rf"(?<!\S)(\d{{1,3}}(?:[.,]\d{{3}})*(?: {re.escape(UNRELIABLE_MARK)})?)\s+"
     r"(\d{1,3}(?:[.,]\d{3})*–\d{1,3}(?:[.,]\d{3})*)(?!\S)"
 )
 
@@ -100,8 +100,10 @@ def test_pdf_cover_names_release_and_date(built: dict[tuple[str, str], Built], l
 def test_pdf_has_page_numbers_and_contents(built: dict[tuple[str, str], Built], lang: str) -> None:
     pages = _pages(built[(lang, "pdf")].path)
     word, of = TEXT[lang]["page"], TEXT[lang]["of"]
+    legend = f"{TEXT[lang]['marks']}: {UNRELIABLE_MARK} {TEXT[lang]['mark_unreliable']}"
     for number, page in enumerate(pages[1:], start=2):
         assert f"{word} {number} {of} {len(pages)}" in page
+        assert legend in page, f"page {number} has no legend of the marks"
     contents = pages[1]
     assert TEXT[lang]["contents"] in contents
     # Every chapter's entry in the contents names the page on which its heading stands.
@@ -170,3 +172,24 @@ def test_pdf_without_pango_is_a_clear_error(
     with pytest.raises(PdfUnavailableError, match="needs the Pango library"):
         write_pdf("<p>x</p>", tmp_path / "x.pdf")
     assert not (tmp_path / "x.pdf").exists()
+
+
+def test_pdf_layout_logs_nothing_at_info(tmp_path: Path, caplog: pytest.LogCaptureFixture) -> None:
+    """A server logging at INFO got about 190 lines of WeasyPrint progress and fontTools
+    subsetting per report; making a PDF now logs nothing below WARNING from them."""
+    import logging
+
+    from aggregator.report.render import PDF_LOGGERS, write_pdf
+
+    for name in PDF_LOGGERS:  # as in a fresh server process, where nothing has set them
+        logging.getLogger(name).setLevel(logging.NOTSET)
+    caplog.set_level(logging.DEBUG)
+    html = '<p style="font-family: DejaVu Sans">Lekken van persoonsgegevens: ρ = 0,5</p>'
+    write_pdf(html, tmp_path / "x.pdf")
+    assert (tmp_path / "x.pdf").read_bytes().startswith(b"%PDF")
+    noisy = [
+        r
+        for r in caplog.records
+        if r.name.split(".")[0] in {"weasyprint", "fontTools"} and r.levelno < logging.WARNING
+    ]
+    assert not noisy, [f"{r.name}: {r.getMessage()}" for r in noisy[:5]]
