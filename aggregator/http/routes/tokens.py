@@ -11,7 +11,7 @@ from __future__ import annotations
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, Query
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, WithJsonSchema
 
 from aggregator.clock import iso
 from aggregator.http.deps import AnyPrincipal, ContextDep, NoteDep, allowed
@@ -20,6 +20,7 @@ from aggregator.http.models import (
     WITH_BODY,
     AuditLine,
     AuditLog,
+    JsonInt,
     Me,
     TokenCreated,
     TokenList,
@@ -42,6 +43,10 @@ OwnAudit = Annotated[Principal, Depends(allowed("read_own_audit"))]
 CURSOR = Query(None, pattern=r"^[0-9]{1,18}$", description="`next_cursor` of the page before")
 #: Every token that is not a municipality's (those come from the operator's command line).
 API_ROLES: list[Any] = [r for r in ROLES if r != "municipality"]
+#: The most days any token may work (the settings' bound; a deployment may allow fewer).
+MAX_DAYS = 3650
+#: What the document says of ``days`` (the validator that takes ``160.0`` hides the bounds).
+DAYS_SCHEMA = {"type": "integer", "minimum": 1, "maximum": MAX_DAYS}
 
 
 class TokenCreate(BaseModel):
@@ -57,10 +62,8 @@ class TokenCreate(BaseModel):
         "`lekstat-server token create --role municipality`",
     )
     label: str = Field("", max_length=tokens.MAX_LABEL)
-    days: int | None = Field(
+    days: Annotated[JsonInt, Field(ge=1, le=MAX_DAYS), WithJsonSchema(DAYS_SCHEMA)] | None = Field(
         None,
-        ge=1,
-        le=3650,
         description="How many days the token works (default and maximum: the deployment's)",
     )
 
