@@ -40,6 +40,17 @@ def ensure_admin_token(cli: Cli) -> Path | None:
     target = tokens.first_admin(cli.context(), deliver)
     if target is not None:
         cli.write_audit(refused=False)
+        key_file = cli.context().store.keys.file
+        if key_file is not None:  # a new database: tell where its key is before it is needed
+            key_file = key_file.resolve()
+            cli.say(
+                f"de sleutel die de ruwe aantallen verzegelt staat in {key_file} (alleen voor u "
+                "leesbaar); bewaar een kopie apart van de database en de reservekopieën: zonder "
+                "sleutel zijn de aantallen niet te lezen",
+                f"the key that seals the raw counts is in {key_file} (readable only by you); "
+                "keep a copy apart from the database and its backups: without it the counts "
+                "cannot be read",
+            )
         cli.say(
             f"eerste beheerderstoken geschreven naar {target} (alleen voor u leesbaar); bewaar "
             "het in uw wachtwoordkluis en verwijder het bestand",
