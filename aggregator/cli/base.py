@@ -87,7 +87,11 @@ class Cli:
                     EXIT_FAILURE,
                 )
             settings = self.settings or Settings(db_path=self.db_path)
-            self._store = Store(self.db_path, journal=self.journal_path, keys=keys_of(settings))
+            self._store = Store(
+                self.db_path,
+                journal=self.journal_path,
+                keys=keys_of(settings.key, settings.key_file),
+            )
         return self._store
 
     @property

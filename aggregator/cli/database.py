@@ -95,7 +95,7 @@ def _restore_keys(args: argparse.Namespace, cli: Cli) -> tuple[Keyring, Path | N
     """The keyring a restore opens the backup with, and where to copy its file (if at all)."""
     beside = key_path_of(cli.db_path)
     settings = cli.settings
-    configured = keys_of(settings) if settings is not None else None
+    configured = keys_of(settings.key, settings.key_file) if settings is not None else None
     try:
         if args.key_file:
             keys = Keyring.load(cli.path(args.key_file))

@@ -67,7 +67,11 @@ def create_app(
     the_store = (
         store
         if store is not None
-        else Store(settings.db_path, journal=settings.journal_path, keys=keys_of(settings))
+        else Store(
+            settings.db_path,
+            journal=settings.journal_path,
+            keys=keys_of(settings.key, settings.key_file),
+        )
     )
     context = Context(the_store, settings, clock)
     tally = RefusalTally(the_store, settings.audit_window)

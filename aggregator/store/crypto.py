@@ -40,7 +40,6 @@ from cryptography.hazmat.primitives import hashes
 from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 from cryptography.hazmat.primitives.kdf.hkdf import HKDF
 
-from aggregator.config import Settings
 from aggregator.store.errors import StoreError
 
 KEY_BYTES = 32
@@ -232,9 +231,10 @@ def submission_aad(submission_id: str, municipality: str, period: str, version: 
     return f"{submission_id}\0{municipality}\0{period}\0{version}"
 
 
-def keys_of(settings: Settings) -> Keyring | Path | None:
-    """What the settings say the store's keys are: ``LEKSTAT_KEY``, else ``LEKSTAT_KEY_FILE``,
-    else None (the key file beside the database)."""
-    if settings.key:
-        return Keyring.from_text(settings.key, source="LEKSTAT_KEY")
-    return settings.key_file
+def keys_of(key: str | None, key_file: Path | None) -> Keyring | Path | None:
+    """What the settings ``key`` (``LEKSTAT_KEY``) and ``key_file`` (``LEKSTAT_KEY_FILE``) say
+    the store's keys are: the keys themselves, else the key file, else None (the key file
+    beside the database)."""
+    if key:
+        return Keyring.from_text(key, source="LEKSTAT_KEY")
+    return key_file
