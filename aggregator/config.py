@@ -70,6 +70,32 @@ class Settings:
     header_timeout: float = 10.0
     #: Seconds a client has to send a request's body once its headers are in (else 408).
     body_timeout: float = 60.0
+    #: The data key file (0600): one key per line, the first seals. By default
+    #: ``<database>.key``, made with a new database; put it apart from the database and its
+    #: backups (see docs/security.md).
+    key_file: Path | None = None
+    #: The data key(s) themselves, comma-separated, instead of a file (from a secret store).
+    key: str | None = field(default=None, repr=False)
+    #: A new token works this many days unless its issuer says fewer (or more, up to the max).
+    token_days: int = 365
+    #: No token works longer than this many days after it was issued.
+    token_max_days: int = 730
+    #: The addresses of reverse proxies whose ``X-Forwarded-For`` is believed (comma-separated;
+    #: empty: none, the connection's own address counts).
+    trusted_proxies: str = ""
+    #: A municipality stores at most this many versions of one quarter.
+    max_versions: int = 100
+    #: A request with a body larger than this many bytes is heavy work (a large file to
+    #: validate): admitted by cost, at most ``heavy_per_token`` at once per token and
+    #: ``heavy_total`` at once in all.
+    heavy_bytes: int = 100_000
+    heavy_per_token: int = 1
+    heavy_total: int = 2
+    #: Seconds heavy work waits for its turn before it is refused with 429 (busy).
+    heavy_wait: float = 30.0
+    #: Anonymous refusals (no valid token) are written to the audit log as one counted line
+    #: per route, status and this many seconds, not one line each.
+    audit_window: float = 60.0
 
     @classmethod
     def from_env(cls, environ: Mapping[str, str] | None = None, **overrides: object) -> Settings:
@@ -91,6 +117,13 @@ class Settings:
                 + " of ".join(PUBLIC_RELEASES),
                 f"LEKSTAT_PUBLIC_RELEASES = {self.public_releases!r}: choose "
                 + " or ".join(PUBLIC_RELEASES),
+            )
+        if self.token_days > self.token_max_days:
+            raise SettingsError(
+                f"LEKSTAT_TOKEN_DAYS = {self.token_days} is groter dan LEKSTAT_TOKEN_MAX_DAYS = "
+                f"{self.token_max_days}",
+                f"LEKSTAT_TOKEN_DAYS = {self.token_days} is more than LEKSTAT_TOKEN_MAX_DAYS = "
+                f"{self.token_max_days}",
             )
         for name, (low, high) in _RANGES.items():
             value = getattr(self, name)
@@ -140,6 +173,17 @@ _PARSERS: dict[str, Callable[[str], object]] = {
     "demo_clock": _text,
     "header_timeout": _float,
     "body_timeout": _float,
+    "key_file": lambda t: Path(t),
+    "key": _text,
+    "token_days": _int,
+    "token_max_days": _int,
+    "trusted_proxies": _text,
+    "max_versions": _int,
+    "heavy_bytes": _int,
+    "heavy_per_token": _int,
+    "heavy_total": _int,
+    "heavy_wait": _float,
+    "audit_window": _float,
 }
 
 _KIND_NL: dict[object, str] = {_int: "een geheel getal", _float: "een getal"}
@@ -157,6 +201,14 @@ _RANGES: dict[str, tuple[float, float]] = {
     "session_hours": (0.05, 24),
     "header_timeout": (0.1, 3_600),
     "body_timeout": (0.1, 3_600),
+    "token_days": (1, 3_650),
+    "token_max_days": (1, 3_650),
+    "max_versions": (1, 100_000),
+    "heavy_bytes": (1_000, 1_000_000_000),
+    "heavy_per_token": (1, 1_000),
+    "heavy_total": (1, 1_000),
+    "heavy_wait": (0, 3_600),
+    "audit_window": (1, 86_400),
 }
 
 

@@ -4,7 +4,7 @@ An analyst, in three lines (with ``lekstat login`` done once)::
 
     from client import Client
     with Client.from_config() as lekstat:
-        figures = lekstat.figures("2026-r1", "function_type")
+        figures = lekstat.figures("latest", "signals_by_function_group")  # attrs: provenance
 
 The client never imports the aggregator, duckdb, opendp, fastapi or uvicorn (a test checks), so
 ``pip install 'lekstat[client]'`` stays small. The names below are imported on first use, so
@@ -29,6 +29,8 @@ if TYPE_CHECKING:
         RefusedError,
         ResponseError,
         ServerError,
+        UnknownReleaseError,
+        UnknownTableError,
     )
     from client.files import excel_template, read_table, write_template
     from client.receipts import Identity, Receipt
@@ -48,6 +50,8 @@ _HOMES = {
     "RefusedError": "client.errors",
     "ResponseError": "client.errors",
     "ServerError": "client.errors",
+    "UnknownReleaseError": "client.errors",
+    "UnknownTableError": "client.errors",
     "Settings": "client.config",
     "excel_template": "client.files",
     "figures_frame": "client.api",
@@ -74,6 +78,8 @@ __all__ = [
     "ResponseError",
     "ServerError",
     "Settings",
+    "UnknownReleaseError",
+    "UnknownTableError",
     "excel_template",
     "figures_frame",
     "load_settings",

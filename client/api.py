@@ -4,7 +4,9 @@ Talking to a server (after ``lekstat login``)::
 
     with Client.from_config() as lekstat:
         receipt = lekstat.submit("aantallen.xlsx", "2026-Q1")
-        figures = lekstat.figures(lekstat.releases()[-1]["id"], "function_type")
+        releases = lekstat.releases()               # a DataFrame: id, period, status, …
+        figures = lekstat.figures("latest", "signals_by_function_group")
+        figures.attrs["status"], figures.attrs["rho"]  # the provenance of every table
 
 Submissions are validated offline with the same function the server uses before anything is
 sent; invalid data raises :class:`~client.errors.InvalidDataError` and never leaves the machine.
@@ -45,8 +47,10 @@ from client.errors import (
     RefusedError,
     ResponseError,
     ServerError,
+    UnknownReleaseError,
+    UnknownTableError,
 )
-from client.i18n import Lang, pick
+from client.i18n import Lang, pick, resolve_lang
 from client.receipts import Identity, Receipt
 from schemas.periods import Period
 
@@ -60,7 +64,16 @@ if TYPE_CHECKING:
 #: What :meth:`Client.validate` and :meth:`Client.submit` accept: a file path or a DataFrame.
 SubmissionData: TypeAlias = "str | os.PathLike[str] | pd.DataFrame | RawTable"
 
-__all__ = ["Client", "Identity", "Receipt", "SubmissionData", "figures_frame", "validate"]
+__all__ = [
+    "Client",
+    "Identity",
+    "Receipt",
+    "SubmissionData",
+    "figures_frame",
+    "releases_frame",
+    "series_frame",
+    "validate",
+]
 
 DEFAULT_TIMEOUT = 30.0
 DEFAULT_RETRIES = 3
@@ -94,15 +107,16 @@ class Client:
         transport: httpx.BaseTransport | None = None,
         timeout: float = DEFAULT_TIMEOUT,
         retries: int = DEFAULT_RETRIES,
-        lang: Lang = "nl",
+        lang: Lang | None = None,
         backoff: float = DEFAULT_BACKOFF,
         sleep: Callable[[float], None] = time.sleep,
         municipality_hint: str | None = None,
     ) -> None:
         if retries < 0:
             raise ValueError("retries must be 0 or more")
-        self.url = check_url(url, lang)
-        self.lang: Lang = lang
+        # LEKSTAT_LANG when no language is given (docs/client.md), else Dutch.
+        self.lang: Lang = lang or resolve_lang()
+        self.url = check_url(url, self.lang)
         self.retries = retries
         self.backoff = backoff
         self._sleep = sleep
@@ -112,7 +126,7 @@ class Client:
         self._municipality_hint = municipality_hint
         headers = {
             "Accept": "application/json",
-            "Accept-Language": lang,
+            "Accept-Language": self.lang,
             "User-Agent": _user_agent(),
         }
         if token:
@@ -128,7 +142,7 @@ class Client:
     @classmethod
     def from_config(cls, **kwargs: Any) -> Client:
         """A client with the URL and token of ``lekstat login`` or ``LEKSTAT_URL``/``_TOKEN``."""
-        settings = load_settings(lang=kwargs.get("lang", "nl"))
+        settings = load_settings(lang=kwargs.get("lang") or resolve_lang())
         kwargs.setdefault("municipality_hint", settings.municipality)
         return cls(settings.url, settings.token, **kwargs)
 
@@ -208,19 +222,92 @@ class Client:
         """Who submitted for ``period``: a summary and one entry per municipality."""
         return self._get("/api/v1/completeness", params={"period": str(Period.parse(period))})
 
-    def releases(self) -> list[dict[str, Any]]:
-        """The metadata of every release, as the server sends it."""
+    def release_metadata(self) -> list[dict[str, Any]]:
+        """The metadata of every release the token (or, without one, the public) may read, as
+        the server sends it, oldest first."""
         return self._parse(lambda b: list(b["releases"]), self._get("/api/v1/releases"))
 
+    def releases(self) -> pd.DataFrame:
+        """The releases as a table, oldest first: ``id``, ``period``, ``status`` (final or
+        provisional), ``coverage`` (the smallest share of municipalities that reported in a
+        quarter that had ended), ``rho``, ``epsilon``, ``delta``, ``created_at``, ``tables``."""
+        return self._parse(releases_frame, {"releases": self.release_metadata()})
+
     def release(self, release_id: str | int) -> dict[str, Any]:
-        """One release's metadata, including its ``tables``."""
-        return self._get(f"/api/v1/releases/{_segment(release_id)}")
+        """One release's metadata, including its ``tables``; ``latest``: the newest final one."""
+        return self._readable(f"/api/v1/releases/{_segment(release_id)}", release_id)
 
     def figures(self, release_id: str | int, table: str) -> pd.DataFrame:
-        """A released table: dimension codes and labels, estimate, std_error, ci_low/high, flag."""
-        path = f"/api/v1/releases/{_segment(release_id)}/tables/{_segment(table)}"
-        body = self._get(path, params={"format": "json"})
+        """A released table: per dimension its code and ``<dim>_label``, ``estimate``,
+        ``estimate_unrounded``, ``std_error``, ``ci_low``/``ci_high``, ``unreliable``; its
+        provenance (release, period, status, ρ, (ε, δ), date, taxonomy version, the columns'
+        meaning, the marks) in ``attrs``. ``latest`` is the newest final release."""
+        path = f"/api/v1/figures/{_segment(release_id)}/{_segment(table)}.json"
+        body = self._readable(path, release_id)
         return self._parse(lambda b: figures_frame(b, self.lang), body)
+
+    def series(self, table: str, cell: Mapping[str, str] | str) -> pd.DataFrame:
+        """One figure across the years: a row per year (``year``, ``release_id``, ``status``,
+        the value columns), from each year's newest yearly release; the changes between final
+        years and their sum in ``attrs``. ``cell`` names the codes by dimension
+        (``{"motive": "MO01_CRIMINEEL"}``), or is the code of a table with one dimension."""
+        if isinstance(cell, str):
+            dims = self._table_dimensions(table)
+            if len(dims) != 1:
+                raise ValueError(
+                    pick(
+                        self.lang,
+                        f"tabel {table} heeft de dimensies {', '.join(dims)}: geef de cel als "
+                        "{dimensie: code}",
+                        f"table {table} has the dimensions {', '.join(dims)}: give the cell as "
+                        "{dimension: code}",
+                    )
+                )
+            cell = {dims[0]: cell}
+        body = self._get(f"/api/v1/series/{_segment(table)}", params=dict(cell))
+        return self._parse(series_frame, body)
+
+    def download(
+        self, release_id: str | int, table: str, fmt: str = "csv", *, sep: str = ";"
+    ) -> bytes:
+        """A released table as the server writes the file (``csv``, ``csv-metadata.json``,
+        ``json``, ``parquet``, ``zip``); the light client only saves it."""
+        path = f"/api/v1/figures/{_segment(release_id)}/{_segment(table)}.{fmt}"
+        try:
+            return self._request("GET", path, params={"sep": sep}).content
+        except RefusedError as exc:
+            raise self._unknown(exc, release_id) from None
+
+    def _table_dimensions(self, table: str) -> list[str]:
+        for release in reversed(self.release_metadata()):
+            for meta in release.get("tables") or []:
+                if meta.get("name") == table:
+                    return [str(d) for d in meta.get("dimensions") or []]
+        return []
+
+    def _readable(self, path: str, release_id: str | int) -> dict[str, Any]:
+        """GET ``path``; an unknown release or table names what the caller can read."""
+        try:
+            return self._get(path)
+        except RefusedError as exc:
+            raise self._unknown(exc, release_id) from None
+
+    def _unknown(self, exc: RefusedError, release_id: str | int) -> ResponseError:
+        """The error for a release or table that is not there, saying which ones are."""
+        first = exc.details[0] if exc.details and isinstance(exc.details[0], Mapping) else {}
+        if exc.code == "no_such_table":
+            tables = [str(t) for t in first.get("tables") or []]
+            return UnknownTableError(exc.status, exc.code, exc.message, exc.details, tables)
+        if exc.code in ("no_such_release", "no_final_release"):
+            readable = [str(r["id"]) for r in self.release_metadata()]
+            shown = ", ".join(readable) or pick(self.lang, "geen", "none")
+            message = exc.message + pick(
+                self.lang,
+                f"; publicaties die u kunt lezen: {shown}",
+                f"; releases you can read: {shown}",
+            )
+            return UnknownReleaseError(exc.status, exc.code, message, exc.details, readable)
+        return exc
 
     # -- internals -------------------------------------------------------------------------
 
@@ -543,7 +630,55 @@ def figures_frame(body: Mapping[str, Any], lang: Lang = "nl") -> pd.DataFrame:
             raise ValueError("unreliable must be true or false")
         columns[name] = pd.Series(values, dtype=VALUE_TYPES[name])
     frame = with_labels(pd.DataFrame(columns), dimensions, lang)
+    frame.attrs.update(dict(body.get("metadata") or {}))
     frame.attrs.update(
         release_id=body.get("release_id"), table=body.get("table"), dimensions=dimensions
     )
     return frame
+
+
+def releases_frame(body: Mapping[str, Any]) -> pd.DataFrame:
+    """Release metadata as a table: one row per release, the figures a reader compares."""
+    import pandas as pd
+
+    rows = []
+    for r in body["releases"]:
+        quarter = r.get("quarter")
+        ended = [c for c in (r.get("coverage") or {}).values() if c.get("ended")]
+        shares = [c["reported"] / c["expected"] for c in ended if c.get("expected")]
+        rows.append(
+            {
+                "id": str(r["id"]),
+                "period": f"{r['year']}" + (f"-Q{quarter}" if quarter else ""),
+                "status": "provisional" if r.get("provisional", True) else "final",
+                "coverage": min(shares) if shares else float("nan"),
+                "rho": float(r["rho"]),
+                "epsilon": float(r["epsilon"]),
+                "delta": float(r["delta"]),
+                "created_at": pd.Timestamp(r["created_at"]),
+                "tables": [str(t["name"]) for t in r.get("tables") or []],
+            }
+        )
+    columns = ["id", "period", "status", "coverage", "rho", "epsilon", "delta", "created_at"]
+    return pd.DataFrame(rows, columns=[*columns, "tables"])
+
+
+def series_frame(body: Mapping[str, Any]) -> pd.DataFrame:
+    """A figure across the years as a table, its cell, changes and sum in ``attrs``."""
+    import pandas as pd
+
+    from schemas.tables import VALUE_COLUMNS, VALUE_TYPES
+
+    head = ["year", "release_id", "status", "created_at", "rho"]
+    present = [c for c in VALUE_COLUMNS if all(c in p for p in body["points"])]
+    frame = pd.DataFrame(
+        [{k: p[k] for k in [*head, *present]} for p in body["points"]], columns=[*head, *present]
+    )
+    frame = frame.astype({c: VALUE_TYPES[c] for c in present} | {"year": "int64"})
+    frame.attrs.update({k: body.get(k) for k in SERIES_ATTRS})
+    return frame
+
+
+#: What a series carries besides its years (``DataFrame.attrs``).
+SERIES_ATTRS = ("table", "title", "dimensions", "stage", "cell", "cell_labels", "changes", "sum",
+                "marks")  # fmt: skip

@@ -100,8 +100,11 @@ class Context:
         for line in lines:
             print(line, file=sys.stderr)
 
-    def client(self, url: str | None = None, token: str | None = None) -> Client:
-        """A client with the given, else the stored, settings; :class:`ConfigError` if no token."""
+    def client(
+        self, url: str | None = None, token: str | None = None, *, public: bool = False
+    ) -> Client:
+        """A client with the given, else the stored, settings; :class:`ConfigError` if no token
+        (``public``: without one, the client reads what the public may: final releases)."""
         from client.api import Client
 
         if url is None or token is None:
@@ -110,7 +113,7 @@ class Context:
             hint = settings.municipality
         else:
             hint = None
-        if not token:
+        if not token and not public:
             raise ConfigError(
                 self.t(
                     f"geen token: log eerst in met lekstat login, of zet {TOKEN_VARIABLE}",
@@ -281,8 +284,8 @@ def cmd_releases(ctx: Context) -> int:
     """
     from client import render
 
-    with ctx.client() as client:
-        releases = client.releases()
+    with ctx.client(public=True) as client:
+        releases = client.release_metadata()
     if ctx.args.json:
         _dump(ctx, releases)
     else:
@@ -295,25 +298,41 @@ def cmd_figures(ctx: Context) -> int:
 
     The figures of one table of a release, as CSV or JSON; without --table, the list of tables.
     """
-    import io
-
     from client import render
-    from schemas.safe_cells import write_csv
 
     args = ctx.args
-    with ctx.client() as client:
+    with ctx.client(public=True) as client:
         if args.table is None:
             release = client.release(args.release)
             if args.format == "json":
                 return _emit(ctx, _json_text(release))
             return _emit(ctx, "\n".join([*render.release_tables_lines(release, ctx.lang), ""]))
-        frame = client.figures(args.release, args.table)
-    if args.format == "json":
-        return _emit(ctx, _json_text(render.figures_document(frame)))
-    text = io.StringIO()
-    write_csv(frame, text)
-    # A BOM, so that Excel shows the labels' accents; not on the screen, where it is noise.
-    return _emit(ctx, text.getvalue(), encoding="utf-8-sig")
+        if args.format in ("parquet", "zip") and args.out is None:
+            raise ConfigError(
+                ctx.t(
+                    f"een {args.format}-bestand gaat niet naar het scherm: geef --out BESTAND",
+                    f"a {args.format} file does not go to the screen: give --out FILE",
+                )
+            )
+        body = client.download(args.release, args.table, args.format, sep=args.sep)
+        metadata = None
+        if args.format == "csv" and args.out is not None:
+            metadata = client.download(args.release, args.table, "csv-metadata.json", sep=args.sep)
+    if args.out is None:
+        # On the screen without the byte-order mark (it is for Excel, noise in a terminal).
+        sys.stdout.write(body.decode("utf-8-sig"))
+        return EXIT_OK
+    args.out.write_bytes(body)
+    written = [str(args.out)]
+    if metadata is not None:
+        # Beside the CSV as CSV on the Web expects it: <file>-metadata.json.
+        beside = args.out.with_name(args.out.name + "-metadata.json")
+        described = json.loads(metadata)
+        described["url"] = args.out.name  # the CSV it describes, under the name it was saved as
+        beside.write_text(json.dumps(described, ensure_ascii=False, indent=2), encoding="utf-8")
+        written.append(str(beside))
+    ctx.note(ctx.t("Geschreven: ", "Written: ") + ", ".join(written))
+    return EXIT_OK
 
 
 def _emit(ctx: Context, text: str, encoding: str = "utf-8") -> int:
@@ -524,14 +543,38 @@ def build_parser(lang: Lang = "nl") -> argparse.ArgumentParser:
     json_option(sub)
 
     sub = command("figures", cmd_figures)
-    sub.add_argument("release", metavar="RELEASE", help=t("de id van de release", "the release id"))
+    sub.add_argument(
+        "release",
+        metavar="RELEASE",
+        help=t(
+            "de id van de release, of latest: de nieuwste definitieve",
+            "the release id, or latest: the newest final one",
+        ),
+    )
     sub.add_argument(
         "--table",
         metavar=t("TABEL", "TABLE"),
         help=t("de naam van de tabel, bv. function_type", "table name, e.g. function_type"),
     )
     sub.add_argument(
-        "--format", choices=("csv", "json"), default="csv", help=t("standaard csv", "default csv")
+        "--format",
+        choices=("csv", "json", "parquet", "zip"),
+        default="csv",
+        help=t(
+            "standaard csv (met de metadata ernaast bij --out); json met metadata; parquet; zip "
+            "(csv met metadata)",
+            "default csv (with its metadata beside it with --out); json with metadata; parquet; "
+            "zip (csv with metadata)",
+        ),
+    )
+    sub.add_argument(
+        "--sep",
+        choices=(";", ","),
+        default=";",
+        help=t(
+            "scheidingsteken van de csv: ; met decimale komma (Nederlandse Excel, standaard) of ,",
+            "csv separator: ; with a decimal comma (Dutch Excel, default) or ,",
+        ),
     )
     sub.add_argument(
         "--out",

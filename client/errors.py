@@ -12,7 +12,9 @@ The tree::
     │   ├── AuthenticationError    401: no token, or an unknown or revoked one
     │   ├── PermissionDeniedError  403: the token's role may not do this
     │   ├── RefusedError           any other 4xx: 404 not found, 409 period_locked or
-    │   │                          idempotency_conflict, 413 too large, 415, 422 not about the data
+    │   │   │                      idempotency_conflict, 413 too large, 415, 422 not about the data
+    │   │   ├── UnknownReleaseError  no such release for this caller; .releases: the readable ones
+    │   │   └── UnknownTableError    the release has no such table; .tables: the ones it has
     │   └── ServerError            5xx, or 429 still after the retries; or an answer that is not
     │                              the JSON the API promises
     └── NetworkError               timeouts and connection errors, after the retries
@@ -94,6 +96,36 @@ class PermissionDeniedError(ResponseError):
 
 class RefusedError(ResponseError):
     """Any other 4xx: not found, period locked, idempotency conflict, too large, …"""
+
+
+class UnknownReleaseError(RefusedError):
+    """404: no release with this id that the caller may read; ``releases``: the ones they may."""
+
+    def __init__(
+        self,
+        status: int,
+        code: str,
+        message: str,
+        details: Sequence[Any] | None = None,
+        releases: Sequence[str] = (),
+    ) -> None:
+        super().__init__(status, code, message, details)
+        self.releases = list(releases)
+
+
+class UnknownTableError(RefusedError):
+    """404: the release exists but has no such table; ``tables``: the ones it has."""
+
+    def __init__(
+        self,
+        status: int,
+        code: str,
+        message: str,
+        details: Sequence[Any] | None = None,
+        tables: Sequence[str] = (),
+    ) -> None:
+        super().__init__(status, code, message, details)
+        self.tables = list(tables)
 
 
 class ServerError(ResponseError):

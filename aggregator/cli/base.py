@@ -24,6 +24,7 @@ from aggregator.services.auth import OPERATOR
 from aggregator.services.context import Context
 from aggregator.services.refusals import Kind
 from aggregator.store import Store
+from aggregator.store.crypto import keys_of
 from schemas.lang import Lang
 
 EXIT_OK, EXIT_REFUSED, EXIT_USAGE, EXIT_FAILURE = 0, 1, 2, 3
@@ -85,7 +86,12 @@ class Cli:
                     "'lekstat-server init', or name yours with --db or LEKSTAT_DB",
                     EXIT_FAILURE,
                 )
-            self._store = Store(self.db_path, journal=self.journal_path)
+            settings = self.settings or Settings(db_path=self.db_path)
+            self._store = Store(
+                self.db_path,
+                journal=self.journal_path,
+                keys=keys_of(settings.key, settings.key_file),
+            )
         return self._store
 
     @property

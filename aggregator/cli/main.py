@@ -19,7 +19,17 @@ from collections.abc import Mapping, Sequence
 from dataclasses import replace
 from pathlib import Path
 
-from aggregator.cli import budget, database, demo, periods, releases, report, serve, tokens
+from aggregator.cli import (
+    budget,
+    database,
+    demo,
+    keys,
+    periods,
+    releases,
+    report,
+    serve,
+    tokens,
+)
 from aggregator.cli.base import (
     EXIT_FAILURE,
     EXIT_OF_KIND,
@@ -42,7 +52,7 @@ from schemas.lang import Lang
 CREATES_DATABASE = frozenset({"init", "serve"})
 
 #: Commands that never run over the operator channel.
-LOCAL_ONLY = frozenset({"serve", "restore", "demo"})
+LOCAL_ONLY = frozenset({"serve", "restore", "demo", "key"})
 
 LANGS = ("nl", "en")
 
@@ -100,7 +110,7 @@ def build_parser(lang: Lang = "nl") -> argparse.ArgumentParser:
         dest="command", required=True, metavar="OPDRACHT" if nl else "COMMAND"
     )
     commands = Commands(sub, lang)
-    for module in (database, serve, tokens, periods, budget, releases, report, demo):
+    for module in (database, serve, tokens, keys, periods, budget, releases, report, demo):
         module.register(commands)
     return parser
 

@@ -63,7 +63,13 @@ def cmd_serve(args: argparse.Namespace, cli: Cli) -> int:
         f"lekstat serving {cli.db_path} on {url} (API docs at /docs); Ctrl+C stops",
     )
     cli.out.flush()
-    run(app, host=args.host, port=args.port, header_timeout=settings.header_timeout)
+    run(
+        app,
+        host=args.host,
+        port=args.port,
+        header_timeout=settings.header_timeout,
+        trusted_proxies=settings.trusted_proxies,
+    )
     cli.say("lekstat gestopt", "lekstat stopped")
     return EXIT_OK
 

@@ -40,6 +40,17 @@ def ensure_admin_token(cli: Cli) -> Path | None:
     target = tokens.first_admin(cli.context(), deliver)
     if target is not None:
         cli.write_audit(refused=False)
+        key_file = cli.context().store.keys.file
+        if key_file is not None:  # a new database: tell where its key is before it is needed
+            key_file = key_file.resolve()
+            cli.say(
+                f"de sleutel die de ruwe aantallen verzegelt staat in {key_file} (alleen voor u "
+                "leesbaar); bewaar een kopie apart van de database en de reservekopieën: zonder "
+                "sleutel zijn de aantallen niet te lezen",
+                f"the key that seals the raw counts is in {key_file} (readable only by you); "
+                "keep a copy apart from the database and its backups: without it the counts "
+                "cannot be read",
+            )
         cli.say(
             f"eerste beheerderstoken geschreven naar {target} (alleen voor u leesbaar); bewaar "
             "het in uw wachtwoordkluis en verwijder het bestand",
@@ -78,7 +89,7 @@ def cmd_token_create(args: argparse.Namespace, cli: Cli) -> int:
             return out
 
         _, n = tokens.issue_for_every_municipality(
-            cli.context(), OPERATOR, args.label or "", deliver, cli.note
+            cli.context(), OPERATOR, args.label or "", deliver, cli.note, days=args.days
         )
         cli.say(
             f"{n} gemeentetokens geschreven naar {out} (mode 0600)",
@@ -86,25 +97,33 @@ def cmd_token_create(args: argparse.Namespace, cli: Cli) -> int:
         )
         return EXIT_OK
     token, record = tokens.issue(
-        cli.context(), OPERATOR, args.role, args.municipality, args.label or "", cli.note
+        cli.context(),
+        OPERATOR,
+        args.role,
+        args.municipality,
+        args.label or "",
+        cli.note,
+        days=args.days,
     )
     who = role_name(record.role, cli.lang) + (
         f" {record.municipality}" if record.municipality else ""
     )
+    until = iso(record.expires_at)
     cli.say(
-        f"token {record.id} ({who}); bewaar het nu, het wordt niet nog eens getoond:",
-        f"token {record.id} ({who}); store it now, it is not shown again:",
+        f"token {record.id} ({who}, werkt tot {until}); bewaar het nu, het wordt niet nog eens "
+        "getoond:",
+        f"token {record.id} ({who}, works until {until}); store it now, it is not shown again:",
     )
     cli.print(token)
     return EXIT_OK
 
 
 @command(
-    "Toon de tokens: id, rol, gemeente, label, gemaakt, ingetrokken (nooit het geheim).",
-    "List tokens: id, role, municipality, label, created, revoked (never the secret).",
+    "Toon de tokens: id, rol, gemeente, label, gemaakt, verloopt, ingetrokken (nooit het geheim).",
+    "List tokens: id, role, municipality, label, created, expires, revoked (never the secret).",
 )
 def cmd_token_list(args: argparse.Namespace, cli: Cli) -> int:
-    """List tokens: id, role, municipality, label, created, revoked (never the secret)."""
+    """List tokens: id, role, municipality, label, created, expires, revoked (never the secret)."""
     records = tokens.listing(cli.context(), OPERATOR, include_revoked=args.all)
     rows = [
         (
@@ -113,14 +132,15 @@ def cmd_token_list(args: argparse.Namespace, cli: Cli) -> int:
             t.municipality or "",
             t.label,
             iso(t.created_at),
+            iso(t.expires_at) or "",
             iso(t.revoked_at) or "",
         )
         for t in records
     ]
     header = (
-        ["id", "rol", "gemeente", "label", "gemaakt", "ingetrokken"]
+        ["id", "rol", "gemeente", "label", "gemaakt", "verloopt", "ingetrokken"]
         if cli.lang == "nl"
-        else ["id", "role", "municipality", "label", "created", "revoked"]
+        else ["id", "role", "municipality", "label", "created", "expires", "revoked"]
     )
     cli.print(table(rows, header))
     return EXIT_OK
@@ -161,6 +181,16 @@ def register(commands: Commands) -> None:
     )
     create.add_argument(
         "--label", help=t("een notitie: wie het token heeft", "a note: who holds the token")
+    )
+    create.add_argument(
+        "--days",
+        type=int,
+        help=t(
+            "hoeveel dagen het token werkt (standaard LEKSTAT_TOKEN_DAYS, hoogstens "
+            "LEKSTAT_TOKEN_MAX_DAYS)",
+            "how many days the token works (default LEKSTAT_TOKEN_DAYS, at most "
+            "LEKSTAT_TOKEN_MAX_DAYS)",
+        ),
     )
     listing = group.add("list", cmd_token_list)
     listing.add_argument(

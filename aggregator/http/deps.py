@@ -56,7 +56,9 @@ def get_principal(
     token = credentials.credentials
     seen = getattr(request.state, "authenticated", None)  # the guard's answer for this token
     principal = (
-        seen[1] if seen is not None and seen[0] == token else authenticate(context.store, token)
+        seen[1]
+        if seen is not None and seen[0] == token
+        else authenticate(context.store, token, context.now())
     )
     if principal is None:
         raise Unauthenticated("ongeldig of ingetrokken token", "invalid or revoked token")

@@ -1,6 +1,16 @@
-"""The guard around every request: rate limit, body-size limit, body timeout, the audit line.
+"""The guard around every request: rate limit, cost admission, body-size limit, body timeout,
+the audit line.
 
-The rate limit is per valid token, else per client address.
+The rate limit is per valid token, else per client address. Heavy work — a request whose body
+is larger than ``heavy_bytes`` (a large file to validate, also as a dry run) — is admitted by
+cost (:class:`CostGate`): at most ``heavy_per_token`` at once for one token (or address) and
+``heavy_total`` at once in all, the others wait their turn without holding a worker thread, and
+are refused with 429 after ``heavy_wait`` seconds. So one municipality sending many large files
+at the deadline queues behind itself, and the others' requests keep their pace.
+
+Refusals of requests without a valid token are not written one line each (a flood would bury
+real lines): :class:`RefusalTally` writes the first of each route and status at once and then
+one counted line per window.
 
 A pure ASGI middleware, so an oversized body is refused with 413 before anything parses it
 (from ``Content-Length`` when given, else while it streams in), a body that trickles in is
@@ -14,13 +24,17 @@ uvicorn log the whole traceback.
 
 from __future__ import annotations
 
+import asyncio
+import datetime as dt
 import json
 import logging
 import math
 import re
 import threading
 import time
-from collections.abc import Callable
+from collections.abc import AsyncIterator, Callable
+from contextlib import asynccontextmanager, suppress
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 import anyio
@@ -87,6 +101,112 @@ class RateLimiter:
             del self._buckets[key]
 
 
+class CostGate:
+    """Admission of heavy work: at most ``per_key`` at once per key, ``total`` at once in all;
+    the rest wait (asynchronously, in order of arrival) for at most ``wait`` seconds."""
+
+    def __init__(self, per_key: int, total: int, wait: float) -> None:
+        self.per_key, self.total, self.wait = per_key, total, wait
+        self._running: dict[str, int] = {}
+        self._cond: asyncio.Condition | None = None
+        self._loop: asyncio.AbstractEventLoop | None = None
+
+    def _condition(self) -> asyncio.Condition:
+        loop = asyncio.get_running_loop()
+        if self._cond is None or self._loop is not loop:  # a test client runs its own loop
+            self._cond, self._loop, self._running = asyncio.Condition(), loop, {}
+        return self._cond
+
+    def _free(self, key: str) -> bool:
+        return self._running.get(key, 0) < self.per_key and sum(self._running.values()) < self.total
+
+    @asynccontextmanager
+    async def admit(self, key: str) -> AsyncIterator[None]:
+        """Hold a place for heavy work of ``key``; :class:`TooManyRequests` after the wait."""
+        cond = self._condition()
+        async with cond:
+            try:
+                await asyncio.wait_for(cond.wait_for(lambda: self._free(key)), self.wait)
+            except TimeoutError:
+                seconds = max(1, math.ceil(self.wait))
+                raise TooManyRequests(
+                    "er wordt al een groot bestand van u verwerkt (of van velen tegelijk); "
+                    f"probeer het over {seconds} s opnieuw",
+                    "a large file of yours is already being processed (or many at once); "
+                    f"try again in {seconds} s",
+                    code="busy",
+                    headers={"Retry-After": str(seconds)},
+                ) from None
+            self._running[key] = self._running.get(key, 0) + 1
+        try:
+            yield
+        finally:
+            async with cond:
+                self._running[key] -= 1
+                if not self._running[key]:
+                    del self._running[key]
+                cond.notify_all()
+
+
+@dataclass
+class _Tally:
+    first: float
+    entry: AuditEntry
+    count: int = 0
+    addresses: set[str] = field(default_factory=set)
+
+
+class RefusalTally:
+    """Refusals of requests without a valid token, counted per method, route and status.
+
+    The first of a kind in a window is written at once; the rest of the window becomes one line
+    with its count (``count``) and how many addresses sent them, written when the next one comes
+    after the window, or at :meth:`flush` (on shutdown and before the audit log is read).
+    """
+
+    def __init__(self, store: Store, window: float, clock: Callable[[], float] = time.monotonic):
+        self.store, self.window, self.clock = store, window, clock
+        self._open: dict[tuple[str, str, int], _Tally] = {}
+        self._lock = threading.Lock()
+
+    def add(self, entry: AuditEntry, address: str) -> None:
+        """Count an anonymous refusal; write what is due."""
+        now = self.clock()
+        key = (entry.method, entry.path, entry.status)
+        due: list[AuditEntry] = []
+        with self._lock:
+            for k, open_ in list(self._open.items()):
+                if now - open_.first >= self.window:
+                    due.extend(self._close(k))
+            tally = self._open.get(key)
+            if tally is None:
+                self._open[key] = _Tally(now, entry)
+                due.append(replace(entry, detail=f"{entry.detail} from {address}".strip()))
+            else:
+                tally.count += 1
+                tally.addresses.add(address)
+        for line in due:
+            self.store.audit(line)
+
+    def _close(self, key: tuple[str, str, int]) -> list[AuditEntry]:
+        tally = self._open.pop(key)
+        if not tally.count:
+            return []
+        sample = ", ".join(sorted(tally.addresses)[:3])
+        detail = (
+            f"{tally.count} more in {self.window:g} s from {len(tally.addresses)} "
+            f"address(es): {sample}"
+        )
+        return [replace(tally.entry, at=utcnow(), count=tally.count, detail=detail)]
+
+    def flush(self) -> None:
+        """Write every open count."""
+        with self._lock:
+            due = [line for k in list(self._open) for line in self._close(k)]
+        for line in due:
+            self.store.audit(line)
+
+
 class _Answered(Exception):
     """The guard has answered the request itself; unwinds the app that was reading the body."""
 
@@ -103,12 +223,20 @@ class Guard:
         max_body_bytes: int,
         limiter: RateLimiter,
         body_timeout: float = 60.0,
+        gate: CostGate | None = None,
+        heavy_bytes: int = 100_000,
+        tally: RefusalTally | None = None,
+        clock: Callable[[], dt.datetime] = utcnow,
     ) -> None:
         self.app = app
         self.store = store
         self.max_body = max_body_bytes
         self.limiter = limiter
         self.body_timeout = body_timeout
+        self.gate = gate
+        self.heavy_bytes = heavy_bytes
+        self.tally = tally
+        self.clock = clock
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
@@ -132,31 +260,50 @@ class Guard:
             state["answered"] = True
 
         try:
-            await self._check_rate(scope, headers, client)
+            key = await self._check_rate(scope, headers, client)
             self._check_length(headers)
+            async with self._admitted(scope, headers, key):
+                with suppress(_Answered):
+                    await self.app(scope, self._limited(receive, answer), send_wrapper)
         except ApiError as exc:
             await answer(exc)
-        else:
-            try:
-                await self.app(scope, self._limited(receive, answer), send_wrapper)
-            except _Answered:
-                pass
-            except ClientDisconnect:
-                state["status"] = state["status"] or CLIENT_CLOSED
-            except Exception as exc:
-                log.error(
-                    "unexpected %s in %s %s", type(exc).__name__, scope["method"], scope["path"]
+        except ClientDisconnect:
+            state["status"] = state["status"] or CLIENT_CLOSED
+        except Exception as exc:
+            log.error("unexpected %s in %s %s", type(exc).__name__, scope["method"], scope["path"])
+            await answer(
+                InternalError(
+                    "er ging iets mis in de service; er is niets opgeslagen",
+                    "something went wrong in the service; nothing was stored",
                 )
-                await answer(
-                    InternalError(
-                        "er ging iets mis in de service; er is niets opgeslagen",
-                        "something went wrong in the service; nothing was stored",
-                    )
-                )
-                state["status"] = 500
+            )
+            state["status"] = 500
         status = int(state["status"]) or 500
         if scope["method"] in MUTATING:
-            await self._audit(scope, status)
+            await self._audit(scope, status, client)
+
+    def _heavy(self, scope: Scope, headers: dict[bytes, bytes]) -> bool:
+        """Whether a request is heavy work: a large (or unannounced) body to process."""
+        if scope["method"] not in MUTATING or self.gate is None:
+            return False
+        raw = headers.get(b"content-length")
+        if raw is None:
+            return b"transfer-encoding" in headers
+        try:
+            return int(raw) > self.heavy_bytes
+        except ValueError:
+            return False
+
+    @asynccontextmanager
+    async def _admitted(
+        self, scope: Scope, headers: dict[bytes, bytes], key: str
+    ) -> AsyncIterator[None]:
+        if not self._heavy(scope, headers):
+            yield
+            return
+        assert self.gate is not None
+        async with self.gate.admit(key):
+            yield
 
     def _limited(self, receive: Receive, answer: Callable[[ApiError], Any]) -> Receive:
         """``receive`` that refuses a body over the limit (413) or slower than the timeout (408)."""
@@ -184,7 +331,8 @@ class Guard:
 
         return limited_receive
 
-    async def _check_rate(self, scope: Scope, headers: dict[bytes, bytes], client: str) -> None:
+    async def _check_rate(self, scope: Scope, headers: dict[bytes, bytes], client: str) -> str:
+        """Take one request from its bucket; return the bucket's key (the token or address)."""
         # The bucket is the token's only when the token is valid: a bucket chosen by the id a
         # request merely claims would give an outsider a fresh bucket per invented id, and let
         # anyone who knows a token's id (it is not secret) use up its holder's bucket.
@@ -192,7 +340,9 @@ class Guard:
         principal = None
         if match is not None:
             token = match.group(1).decode("ascii", errors="replace")
-            principal = await anyio.to_thread.run_sync(authenticate, self.store, token)
+            principal = await anyio.to_thread.run_sync(
+                authenticate, self.store, token, self.clock()
+            )
             # The endpoint's authentication reuses this answer instead of asking the store again.
             scope.setdefault("state", {})["authenticated"] = (token, principal)
         key = f"t:{principal.token_id}" if principal is not None else client
@@ -204,6 +354,7 @@ class Guard:
                 f"too many requests; try again in {seconds} s",
                 headers={"Retry-After": str(seconds)},
             )
+        return key
 
     def _check_length(self, headers: dict[bytes, bytes]) -> None:
         raw = headers.get(b"content-length")
@@ -229,7 +380,7 @@ class Guard:
             f"the request did not arrive within {self.body_timeout:g} s; nothing was stored",
         )
 
-    async def _audit(self, scope: Scope, status: int) -> None:
+    async def _audit(self, scope: Scope, status: int, client: str) -> None:
         state: dict[str, Any] = scope.get("state") or {}
         principal = state.get("principal")  # set by the endpoint's authentication
         if principal is None and "authenticated" in state:
@@ -257,9 +408,13 @@ class Guard:
             status=status,
             outcome="accepted" if status < 400 else "refused" if status < 500 else "error",
             detail=str(note.detail if note else "")[:500],
+            subject=(note.subject if note else None) or getattr(principal, "municipality", None),
         )
         try:
-            await anyio.to_thread.run_sync(self.store.audit, entry)
+            if principal is None and status >= 400 and self.tally is not None:
+                await anyio.to_thread.run_sync(self.tally.add, entry, client.removeprefix("ip:"))
+            else:
+                await anyio.to_thread.run_sync(self.store.audit, entry)
         except Exception as exc:  # the response is already sent; losing the line must be visible
             log.error(
                 "could not write the audit line for %s %s: %s",

@@ -184,9 +184,12 @@ class ReceiptWithData(Receipt):
 
 
 class SubmissionList(_Closed):
-    """A municipality's own versions (receipts)."""
+    """A page of a municipality's own versions (receipts)."""
 
     submissions: list[Receipt]
+    next_cursor: str | None = Field(
+        None, description="Pass as `cursor` for the next page; null on the last page"
+    )
 
 
 # -- completeness -----------------------------------------------------------------------------
@@ -402,6 +405,7 @@ class Me(_Closed):
     role: str
     municipality: str | None
     municipality_name: str | None
+    expires_at: str | None = Field(None, description="When the token stops working")
 
 
 class TokenPublic(_Closed):
@@ -413,6 +417,7 @@ class TokenPublic(_Closed):
     label: str
     created_at: str
     revoked_at: str | None
+    expires_at: str | None
 
     @classmethod
     def of(cls, record: TokenRecord) -> TokenPublic:
@@ -424,6 +429,7 @@ class TokenPublic(_Closed):
             label=record.label,
             created_at=iso(record.created_at) or "",
             revoked_at=iso(record.revoked_at),
+            expires_at=iso(record.expires_at),
         )
 
 
@@ -452,11 +458,17 @@ class AuditLine(_Closed):
     status: int
     outcome: Literal["accepted", "refused", "error"]
     detail: str
+    seq: int = Field(description="The line's place in the log's hash chain")
+    subject: str | None = Field(description="The municipality whose data the line concerns")
+    count: int = Field(description="How many requests the line stands for (counted refusals)")
 
     @classmethod
     def of(cls, e: AuditEntry) -> AuditLine:
         """An audit line's answer."""
         return cls(
+            seq=e.seq,
+            subject=e.subject,
+            count=e.count,
             at=iso(e.at) or "",
             token_id=e.token_id,
             role=e.role,
@@ -471,9 +483,12 @@ class AuditLine(_Closed):
 
 
 class AuditLog(_Closed):
-    """The most recent audit lines."""
+    """A page of audit lines, oldest first."""
 
     entries: list[AuditLine]
+    next_cursor: str | None = Field(
+        None, description="Pass as `cursor` for the page of older lines; null on the oldest"
+    )
 
 
 # -- releases -----------------------------------------------------------------------------
@@ -637,6 +652,9 @@ class ReleaseTable(_Closed):
     title_en: str
     dimensions: list[str]
     stage: str | None
+    provisional: bool = Field(
+        description="True while a quarter of the release is open: its figures may still change"
+    )
     rows: list[dict[str, Any]]
 
 

@@ -1,12 +1,15 @@
-"""Running an app with uvicorn, with the timeouts uvicorn's HTTP/1.1 protocol lacks."""
+"""Running an app with uvicorn, with the timeouts uvicorn's HTTP/1.1 protocol lacks, an access
+log that never holds a secret, and ``X-Forwarded-For`` believed only from configured proxies."""
 
 from __future__ import annotations
 
 import asyncio
 import logging
+import re
 import signal
 import socket
 from types import FrameType
+from urllib.parse import parse_qsl, urlencode
 
 import h11
 import uvicorn
@@ -81,6 +84,38 @@ class GuardedH11Protocol(H11Protocol):
             self.transport.close()
 
 
+#: A lekstat token anywhere in a line (the secret is never logged).
+_TOKEN = re.compile(r"lks_[A-Za-z0-9]+_[A-Za-z0-9_-]+")
+#: A query value that is logged as it is: short and plain (a period, a flag, a format).
+_PLAIN_VALUE = re.compile(r"^[A-Za-z0-9._-]{0,20}$")
+REDACTED = "[redacted]"
+
+
+def redact_target(target: str) -> str:
+    """A request target as the access log may show it: tokens and long or unusual query values
+    (a session secret, a token sent the wrong way) replaced by ``[redacted]``."""
+    path, sep, query = target.partition("?")
+    path = _TOKEN.sub(REDACTED, path)
+    if not sep:
+        return path
+    pairs = [
+        (k, v if _PLAIN_VALUE.match(v) and not _TOKEN.search(v) else REDACTED)
+        for k, v in parse_qsl(query, keep_blank_values=True)
+    ]
+    return f"{path}?{urlencode(pairs, safe='[]')}"
+
+
+class RedactingFilter(logging.Filter):
+    """Rewrites uvicorn's access-log records (client, method, target, version, status)."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        """Redact the request target of an access-log record; keep the record."""
+        args = record.args
+        if isinstance(args, tuple) and len(args) >= 3 and isinstance(args[2], str):
+            record.args = (*args[:2], redact_target(args[2]), *args[3:])
+        return True
+
+
 def guarded_protocol(head_timeout: float) -> type[GuardedH11Protocol]:
     """The protocol class with ``head_timeout`` (uvicorn takes a class, not an instance)."""
     return type("GuardedH11Protocol", (GuardedH11Protocol,), {"head_timeout": head_timeout})
@@ -102,11 +137,22 @@ def port_problem(host: str, port: int) -> str | None:
     return None
 
 
-def run(app: FastAPI, *, host: str, port: int, header_timeout: float) -> None:
-    """Serve ``app`` with uvicorn until SIGINT or SIGTERM, then return (the caller closes)."""
+def run(
+    app: FastAPI, *, host: str, port: int, header_timeout: float, trusted_proxies: str = ""
+) -> None:
+    """Serve ``app`` with uvicorn until SIGINT or SIGTERM, then return (the caller closes).
+
+    ``X-Forwarded-For`` is believed only from ``trusted_proxies`` (comma-separated addresses);
+    with none, the connection's own address is the client's, whatever a header says.
+    """
     logging.basicConfig(
         level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s"
     )
+    # On the logger, not a handler: uvicorn's logging setup replaces handlers, keeps filters.
+    access = logging.getLogger("uvicorn.access")
+    if not any(isinstance(f, RedactingFilter) for f in access.filters):
+        access.addFilter(RedactingFilter())
+    proxies = [p.strip() for p in trusted_proxies.split(",") if p.strip()]
     # uvicorn shuts down gracefully on SIGINT/SIGTERM and then raises the signal again; our
     # handlers take that second signal so that the caller can close (checkpoint) the database.
     received: list[int] = []
@@ -125,6 +171,8 @@ def run(app: FastAPI, *, host: str, port: int, header_timeout: float) -> None:
             timeout_graceful_shutdown=10,
             h11_max_incomplete_event_size=64 * 1024,
             http=guarded_protocol(header_timeout),
+            proxy_headers=bool(proxies),
+            forwarded_allow_ips=proxies or None,
         )
     finally:
         for sig, handler in previous.items():

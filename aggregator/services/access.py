@@ -28,8 +28,20 @@ PERMISSIONS: dict[str, frozenset[str]] = {
     "preview_release": frozenset({"statistician", OPERATOR_ROLE}),
     "create_release": frozenset({"statistician", OPERATOR_ROLE}),
     "read_releases": frozenset({"analyst", "statistician", OPERATOR_ROLE}),
-    "manage_tokens": frozenset({"admin", OPERATOR_ROLE}),
+    # Tokens of the other roles: the admin over the API or the operator. A municipality's
+    # token reads that municipality's rows, so only the operator on the host issues one (a
+    # second person from the admin), and the municipality sees every token made for it.
+    "issue_token": frozenset({"admin", OPERATOR_ROLE}),
+    "issue_municipality_token": frozenset({OPERATOR_ROLE}),
+    "list_tokens": frozenset({"admin", OPERATOR_ROLE}),
+    "revoke_token": frozenset({"admin", OPERATOR_ROLE}),
+    "read_own_tokens": frozenset({"municipality"}),
     "read_audit": frozenset({"admin", OPERATOR_ROLE}),
+    # A municipality reads the audit lines about its own data: who read its rows, which
+    # tokens were made or revoked for it, what was submitted.
+    "read_own_audit": frozenset({"municipality"}),
+    "verify_audit": frozenset({OPERATOR_ROLE}),
+    "rotate_key": frozenset({OPERATOR_ROLE}),
     "backup": frozenset({OPERATOR_ROLE}),
 }
 

@@ -15,6 +15,7 @@ import re
 import secrets
 from dataclasses import dataclass
 
+from aggregator.clock import utcnow
 from aggregator.store import Store, TokenRecord
 from schemas.roles import ROLES
 
@@ -22,6 +23,9 @@ from schemas.roles import ROLES
 OPERATOR_ROLE = "operator"
 
 _TOKEN = re.compile(r"^lks_([a-z0-9]{12})_([A-Za-z0-9_-]{43})$")
+
+#: How long a token works unless its issuer says otherwise (``LEKSTAT_TOKEN_DAYS``).
+DEFAULT_TOKEN_DAYS = 365
 
 
 class TokenError(ValueError):
@@ -58,9 +62,14 @@ def hash_secret(secret: str) -> str:
 
 
 def new_token(
-    role: str, municipality: str | None, label: str, now: dt.datetime
+    role: str,
+    municipality: str | None,
+    label: str,
+    now: dt.datetime,
+    expires_at: dt.datetime | None = None,
 ) -> tuple[str, TokenRecord]:
-    """A fresh token (to show once) and the record to store."""
+    """A fresh token (to show once) and the record to store; it expires at ``expires_at``
+    (default :data:`DEFAULT_TOKEN_DAYS` after ``now``)."""
     if role not in ROLES:
         raise TokenError(f"unknown role {role!r}; roles: {', '.join(ROLES)}")
     if (role == "municipality") != (municipality is not None):
@@ -75,12 +84,14 @@ def new_token(
         label=label,
         created_at=now,
         revoked_at=None,
+        expires_at=expires_at or now + dt.timedelta(days=DEFAULT_TOKEN_DAYS),
     )
     return f"lks_{token_id}_{secret}", record
 
 
-def authenticate(store: Store, token: str) -> Principal | None:
-    """The principal of a valid, unrevoked token; None for anything else."""
+def authenticate(store: Store, token: str, now: dt.datetime | None = None) -> Principal | None:
+    """The principal of a valid token, not revoked and not expired at ``now`` (default: the
+    wall clock); None for anything else."""
     match = _TOKEN.match(token)
     if match is None:
         return None
@@ -89,6 +100,6 @@ def authenticate(store: Store, token: str) -> Principal | None:
     expected = record.hash if record is not None else hash_secret("x" * 43)
     if not hmac.compare_digest(expected, hash_secret(match.group(2))):
         return None
-    if record is None or not record.active:
+    if record is None or not record.valid_at(now or utcnow()):
         return None
     return Principal(record.id, record.role, record.municipality)

@@ -30,7 +30,7 @@ def sign_in(ctx: Context, token: str, note: Note | None = None) -> tuple[str, Pr
     """A new session for a valid token: its secret (for the cookie) and who it is."""
     note = note or Note()
     note.set("sign_in")
-    principal = authenticate(ctx.store, token.strip())
+    principal = authenticate(ctx.store, token.strip(), ctx.now())
     if principal is None:
         raise Refusal(
             Kind.INVALID,
@@ -56,7 +56,7 @@ def resolve(ctx: Context, secret: str | None) -> Principal | None:
     if record is None or record.expires_at <= ctx.now():
         return None
     token = ctx.store.get_token(record.token_id)
-    if token is None or not token.active:
+    if token is None or not token.valid_at(ctx.now()):
         return None
     return Principal(token.id, token.role, token.municipality)
 

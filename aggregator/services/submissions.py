@@ -12,7 +12,7 @@ import pandas as pd
 
 from aggregator.services import periods
 from aggregator.services.access import authorize
-from aggregator.services.audit import Note
+from aggregator.services.audit import Note, record_read
 from aggregator.services.auth import Principal
 from aggregator.services.context import Context
 from aggregator.services.refusals import Kind, Refusal, conflict, invalid, not_found
@@ -79,10 +79,22 @@ def accept(
             f"this token belongs to {municipality}, not to {declared_municipality}",
         )
     period = periods.parse_period(period_text)
-    note.set(action, f"{municipality} {period}")
+    note.set(action, f"{municipality} {period}", subject=municipality)
     if len(table.frame) > ctx.settings.max_rows:
         raise too_many_rows(ctx, len(table.frame))
     store = ctx.store
+    stored = store.count_versions(municipality, str(period))
+    if stored >= ctx.settings.max_versions and not (
+        idempotency_key and store.replay_of(municipality, str(period), idempotency_key)
+    ):
+        limit = ctx.settings.max_versions
+        raise conflict(
+            "too_many_versions",
+            f"{municipality} heeft al {stored} versies van {period}, het maximum is {limit}; "
+            f"neem contact op met {ctx.settings.contact}",
+            f"{municipality} already has {stored} versions of {period}, the maximum is {limit}; "
+            f"contact {ctx.settings.contact}",
+        )
     lock = store.get_lock(str(period))
     if lock is not None and not (
         idempotency_key and store.replay_of(municipality, str(period), idempotency_key)
@@ -103,12 +115,11 @@ def accept(
     submission = result.submission
     late = ctx.today() > periods.deadline_of(ctx, period)
     if dry_run:
-        versions = store.list_submissions(municipality=municipality, period=str(period))
         record = SubmissionRecord(
             id="",
             municipality=municipality,
             period=str(period),
-            version=len(versions) + 1,
+            version=stored + 1,
             nil_return=submission.nil_return,
             row_count=submission.row_count,
             total=submission.total,
@@ -147,18 +158,30 @@ def accept(
         "submit",
         f"{municipality} {period}",
         f"{record.id} v{record.version}" + (" replay" if replay else ""),
+        subject=municipality,
     )
     return Accepted(record, replay=replay)
 
 
 def versions(
-    ctx: Context, actor: Principal, period_text: str | None = None
+    ctx: Context,
+    actor: Principal,
+    period_text: str | None = None,
+    *,
+    after: tuple[str, int] | None = None,
+    limit: int | None = None,
 ) -> list[SubmissionRecord]:
     """The calling municipality's own versions (nobody else sees versions: their number and
-    times could tell when a municipality had an incident)."""
+    times could tell when a municipality had an incident), in order of period and version;
+    a page of at most ``limit`` after ``after`` (a period and version) when given."""
     authorize(actor, "read_submissions")
     period = str(periods.parse_period(period_text)) if period_text is not None else None
-    return ctx.store.list_submissions(municipality=actor.municipality, period=period)
+    if after is None and limit is None:
+        return ctx.store.list_submissions(municipality=actor.municipality, period=period)
+    records = ctx.store.list_submissions(municipality=actor.municipality, period=period)
+    if after is not None:
+        records = [r for r in records if (r.period, r.version) > after]
+    return records[:limit] if limit is not None else records
 
 
 def version(ctx: Context, actor: Principal, submission_id: str) -> SubmissionRecord:
@@ -173,8 +196,17 @@ def version(ctx: Context, actor: Principal, submission_id: str) -> SubmissionRec
 def rows(
     ctx: Context, actor: Principal, submission_id: str
 ) -> tuple[SubmissionRecord, pd.DataFrame]:
-    """A version with its rows, for the municipality that submitted it (nobody else)."""
+    """A version with its rows, for the municipality that submitted it (nobody else); every
+    such read is in the audit log, with who read which version."""
     record = version(ctx, actor, submission_id)
     frame = ctx.store.submission_rows(record.id)
     frame["count"] = frame["count"].astype(int)
+    record_read(
+        ctx,
+        actor,
+        "read_rows",
+        record.municipality,
+        f"{record.municipality} {record.period}",
+        f"{record.id} v{record.version}",
+    )
     return record, frame

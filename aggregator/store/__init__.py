@@ -2,9 +2,11 @@
 
 ``schema`` holds the migrations, ``records`` the plain records read and written, ``errors`` what
 the store refuses, ``store`` the :class:`Store` itself, ``journal`` the append-only journal of
-what was published and ``backup`` the backup format.
+what was published, ``backup`` the backup format, ``crypto`` the data key and ``sealing``
+what it seals and chains.
 """
 
+from aggregator.store.crypto import Keyring, KeyringError
 from aggregator.store.errors import (
     AlreadyLockedError,
     BudgetError,
@@ -27,7 +29,7 @@ from aggregator.store.records import (
     TokenRecord,
 )
 from aggregator.store.schema import ROW_COLUMNS, SCHEMA_VERSION
-from aggregator.store.store import Store, journal_path_of
+from aggregator.store.store import Store, journal_path_of, key_path_of
 
 __all__ = [
     "ROW_COLUMNS",
@@ -42,6 +44,8 @@ __all__ = [
     "DatabaseLocked",
     "IdempotencyConflictError",
     "JournalError",
+    "Keyring",
+    "KeyringError",
     "LedgerEntry",
     "PeriodLock",
     "PeriodLockedError",
@@ -51,4 +55,5 @@ __all__ = [
     "SubmissionRecord",
     "TokenRecord",
     "journal_path_of",
+    "key_path_of",
 ]

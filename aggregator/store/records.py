@@ -18,11 +18,17 @@ class TokenRecord:
     label: str
     created_at: dt.datetime
     revoked_at: dt.datetime | None
+    #: After this moment the token no longer works (None only for a record made by hand).
+    expires_at: dt.datetime | None = None
 
     @property
     def active(self) -> bool:
-        """Whether the token has not been revoked."""
+        """Whether the token has not been revoked (see :meth:`valid_at` for expiry too)."""
         return self.revoked_at is None
+
+    def valid_at(self, now: dt.datetime) -> bool:
+        """Whether the token works at ``now``: not revoked and not expired."""
+        return self.active and (self.expires_at is None or now < self.expires_at)
 
 
 @dataclass(frozen=True)
@@ -69,6 +75,12 @@ class AuditEntry:
     status: int
     outcome: str
     detail: str = ""
+    #: The municipality whose data the line concerns (its rows, its submissions, its tokens).
+    subject: str | None = None
+    #: How many requests the line stands for (anonymous refusals are counted, not listed).
+    count: int = 1
+    #: The line's place in the chain (0 until it is written).
+    seq: int = 0
 
 
 @dataclass(frozen=True)

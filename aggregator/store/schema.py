@@ -1,9 +1,31 @@
-"""The database schema: migrations in order; the ``schema_version`` table records how many ran."""
+"""The database schema: migrations in order; the ``schema_version`` table records how many ran.
+
+A migration is SQL, or a function of the open transaction and the keyring for what SQL cannot
+do (sealing rows with the data key); it returns whether it rewrote plaintext, after which the
+store rewrites its file so that no freed page keeps the old values.
+"""
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
+import duckdb
+
+from aggregator.store import sealing
+from aggregator.store.crypto import Keyring
+
+Migration = str | Callable[[duckdb.DuckDBPyConnection, Keyring | None], bool]
+
+
+def _seal_and_chain(cur: duckdb.DuckDBPyConnection, keyring: Keyring | None) -> bool:
+    """6: seal every submission's rows and counts; chain the audit log (see the modules)."""
+    sealed = sealing.seal_plain_submissions(cur, keyring)
+    sealing.chain_unchained_audit(cur, keyring)
+    return sealed
+
+
 #: Migrations in order; the schema_version table records how many were applied.
-MIGRATIONS: tuple[str, ...] = (
+MIGRATIONS: tuple[Migration, ...] = (
     """
     CREATE TABLE tokens (
         id VARCHAR PRIMARY KEY,
@@ -111,6 +133,20 @@ MIGRATIONS: tuple[str, ...] = (
     """
     ALTER TABLE submissions ADD COLUMN encoding VARCHAR;
     """,
+    # 5: tokens expire (existing ones a year after they were made); audit lines get a place in
+    # the hash chain, the municipality whose data they concern, and how many requests they
+    # stand for (anonymous refusals are counted, not written one by one).
+    """
+    ALTER TABLE tokens ADD COLUMN expires_at TIMESTAMP;
+    UPDATE tokens SET expires_at = created_at + INTERVAL 365 DAY;
+    ALTER TABLE audit_log ADD COLUMN seq BIGINT;
+    ALTER TABLE audit_log ADD COLUMN subject VARCHAR;
+    ALTER TABLE audit_log ADD COLUMN count INTEGER NOT NULL DEFAULT 1;
+    ALTER TABLE audit_log ADD COLUMN hash VARCHAR;
+    """,
+    # 6: raw rows and everything computed from counts sealed with the data key (in
+    # ``submissions.sealed``; ``submission_rows`` goes), the audit log chained.
+    _seal_and_chain,
 )
 
 SCHEMA_VERSION = len(MIGRATIONS)

@@ -4,6 +4,10 @@ One process owns the database file. Reads use a cursor per call (DuckDB connecti
 shared between threads); writes are serialised by one lock and each runs in one transaction, so
 a version number, an idempotency key or a budget can never be claimed twice. A method returns
 only after its transaction committed: acknowledged means durable.
+
+Raw rows and everything computed from counts are sealed with the data key
+(:mod:`aggregator.store.crypto`, :mod:`aggregator.store.sealing`): the file, its WAL and its
+backups hold them only as ciphertext; the key lives outside all of them.
 """
 
 from __future__ import annotations
@@ -12,6 +16,7 @@ import datetime as dt
 import io
 import json
 import math
+import os
 import threading
 import uuid
 from collections.abc import Iterator, Sequence
@@ -24,7 +29,8 @@ import duckdb
 import pandas as pd
 
 from aggregator.clock import utcnow
-from aggregator.store import backup
+from aggregator.store import backup, sealing
+from aggregator.store.crypto import Keyring, KeyringError
 from aggregator.store.errors import (
     AlreadyLockedError,
     BudgetError,
@@ -49,16 +55,25 @@ from aggregator.store.records import (
 from aggregator.store.schema import MIGRATIONS, ROW_COLUMNS, SCHEMA_VERSION
 from schemas.submission import Submission
 
-_SUBMISSION_COLUMNS = (
-    "id, municipality, period, version, nil_return, row_count, total, sha256, "
-    "taxonomy_version, received_at, late, token_id, idempotency_key, encoding"
+_SUBMISSION_COLUMNS = ", ".join((*sealing.PLAIN_COLUMNS, "key_id", "sealed"))
+#: The fields of an :class:`AuditEntry` in the order of ``sealing.AUDIT_FIELDS``.
+_ENTRY_FIELDS = ("at", *sealing.AUDIT_FIELDS[1:])
+_TOKEN_COLUMNS = "id, hash, role, municipality, label, created_at, revoked_at, expires_at"  # noqa: S105
+_AUDIT_COLUMNS = (
+    "occurred_at, token_id, role, method, path, action, target, status, outcome, detail, "
+    "subject, count, seq"
 )
-_TOKEN_COLUMNS = "id, hash, role, municipality, label, created_at, revoked_at"  # noqa: S105
 
 
 def journal_path_of(db_path: Path) -> Path:
     """Where a database's release journal lives unless ``LEKSTAT_JOURNAL`` says otherwise."""
     return db_path.with_name(db_path.name + ".journal")
+
+
+def key_path_of(db_path: Path) -> Path:
+    """Where a database's key file is made unless ``LEKSTAT_KEY_FILE`` or ``LEKSTAT_KEY`` say
+    otherwise (beside the database: put it elsewhere in production, see docs/security.md)."""
+    return db_path.with_name(db_path.name + ".key")
 
 
 class Store:
@@ -71,22 +86,46 @@ class Store:
         upto: int | None = None,
         journal: Path | None = None,
         catch_up: bool = True,
+        keys: Keyring | Path | None = None,
     ) -> None:
+        """Open (or create) the database at ``path``.
+
+        ``keys`` is the keyring, or the key file to read it from (default: beside the
+        database); a missing key file is made only for a database that holds nothing sealed.
+        """
         self.path = Path(path)
         self.journal_path = journal or journal_path_of(self.path)
-        try:
-            self._con = duckdb.connect(str(self.path))
-        except duckdb.IOException as exc:
-            if "lock" in str(exc).lower():
-                raise DatabaseLocked(
-                    f"{self.path} is in use by another process (a running lekstat server?)"
-                ) from exc
-            raise StoreError(str(exc)) from exc
+        key_file = keys if isinstance(keys, Path) else key_path_of(self.path)
+        self.keyring: Keyring | None = keys if isinstance(keys, Keyring) else None
+        if self.keyring is None and key_file.exists():
+            self.keyring = Keyring.load(key_file)
+        self._con = self._connect()
         self._lock = threading.RLock()
         #: Serialises releases: the budget check, the noise and the write happen as one step.
         self.release_lock = threading.Lock()
         self._closed = False
-        self.migrate(upto)
+        try:
+            if self.keyring is None:
+                if self._holds_sealed():
+                    raise KeyringError(
+                        f"{self.path} holds sealed submissions and there is no key: name its key "
+                        f"file with LEKSTAT_KEY_FILE (looked for {key_file}) or give LEKSTAT_KEY"
+                    )
+                self.keyring = Keyring.create(key_file)
+            if self.migrate(upto, report_plaintext=True):
+                self._rewrite()
+            if upto is None:
+                missing = sorted(set(self.sealed_by_key()) - set(self.keys.ids))
+                if missing:
+                    raise KeyringError(
+                        f"the keyring ({self.keys.source}) lacks the key(s) {', '.join(missing)} "
+                        f"that seal submissions in {self.path}"
+                    )
+            self._audit_head = self._load_audit_head()
+        except BaseException:
+            self._con.close()
+            self._closed = True
+            raise
         try:
             self.journal = Journal(self.journal_path)
         except JournalError as exc:
@@ -98,6 +137,53 @@ class Store:
         self.caught_up: list[str] = self._catch_up() if catch_up else []
 
     # -- plumbing -------------------------------------------------------------------------
+
+    def _connect(self) -> duckdb.DuckDBPyConnection:
+        try:
+            return duckdb.connect(str(self.path))
+        except duckdb.IOException as exc:
+            if "lock" in str(exc).lower():
+                raise DatabaseLocked(
+                    f"{self.path} is in use by another process (a running lekstat server?)"
+                ) from exc
+            raise StoreError(str(exc)) from exc
+
+    @property
+    def keys(self) -> Keyring:
+        """The keyring (always there once the store is open)."""
+        assert self.keyring is not None
+        return self.keyring
+
+    def _holds_sealed(self) -> bool:
+        """Whether the database has sealed submissions (and so needs its key)."""
+        rows = self._con.execute(
+            "SELECT count(*) FROM duckdb_columns() WHERE table_name = 'submissions' "
+            "AND column_name = 'sealed'"
+        ).fetchone()
+        if not rows or not rows[0]:
+            return False
+        n = self._con.execute("SELECT count(*) FROM submissions").fetchone()
+        return bool(n and n[0])
+
+    def _rewrite(self) -> None:
+        """Copy the database into a fresh file and put it in place: freed pages of the old
+        file (plaintext before sealing, values under a retired key) are gone with it."""
+        with self._lock:
+            self._con.execute("CHECKPOINT")
+            self._con.close()
+            fresh = self.path.with_name(f".{self.path.name}.{uuid.uuid4().hex[:8]}.rewrite")
+            con = duckdb.connect(":memory:")
+            try:
+                con.execute(f"ATTACH {backup.quote(self.path)} AS old (READ_ONLY)")
+                con.execute(f"ATTACH {backup.quote(fresh)} AS fresh")
+                con.execute("COPY FROM DATABASE old TO fresh")
+                con.execute("DETACH old")
+                con.execute("DETACH fresh")
+            finally:
+                con.close()
+            os.replace(fresh, self.path)
+            Path(str(self.path) + ".wal").unlink(missing_ok=True)
+            self._con = self._connect()
 
     def close(self) -> None:
         """Checkpoint and close the database."""
@@ -141,9 +227,11 @@ class Store:
             cur.commit()
             cur.close()
 
-    def migrate(self, upto: int | None = None) -> int:
-        """Create or upgrade the schema (to ``upto``, default the latest); return the version."""
+    def migrate(self, upto: int | None = None, *, report_plaintext: bool = False) -> int:
+        """Create or upgrade the schema (to ``upto``, default the latest); return the version
+        (or, with ``report_plaintext``, whether a migration sealed plaintext that was there)."""
         target = SCHEMA_VERSION if upto is None else upto
+        plaintext = False
         with self.transaction() as cur:
             cur.execute(
                 "CREATE TABLE IF NOT EXISTS schema_version "
@@ -157,8 +245,14 @@ class Store:
                     f"{SCHEMA_VERSION}: upgrade lekstat"
                 )
             for version in range(current + 1, target + 1):
-                cur.execute(MIGRATIONS[version - 1])
+                migration = MIGRATIONS[version - 1]
+                if isinstance(migration, str):
+                    cur.execute(migration)
+                else:
+                    plaintext = migration(cur, self.keyring) or plaintext
                 cur.execute("INSERT INTO schema_version VALUES (?, ?)", [version, utcnow()])
+        if report_plaintext:
+            return int(plaintext)
         return max(current, target)
 
     def schema_version(self) -> int:
@@ -175,7 +269,7 @@ class Store:
         """Store a new token (its hash only)."""
         with self.transaction() as cur:
             cur.execute(
-                f"INSERT INTO tokens ({_TOKEN_COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?)",
+                f"INSERT INTO tokens ({_TOKEN_COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
                 list(asdict(record).values()),
             )
 
@@ -183,7 +277,7 @@ class Store:
         """Store many tokens in one transaction (all or none)."""
         with self.transaction() as cur:
             cur.executemany(
-                f"INSERT INTO tokens ({_TOKEN_COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?)",
+                f"INSERT INTO tokens ({_TOKEN_COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
                 [list(asdict(r).values()) for r in records],
             )
 
@@ -192,9 +286,12 @@ class Store:
         rows = self._rows(f"SELECT {_TOKEN_COLUMNS} FROM tokens WHERE id = ?", [token_id])
         return TokenRecord(*rows[0]) if rows else None
 
-    def list_tokens(self) -> list[TokenRecord]:
-        """Every token, oldest first."""
-        rows = self._rows(f"SELECT {_TOKEN_COLUMNS} FROM tokens ORDER BY created_at, id")
+    def list_tokens(self, municipality: str | None = None) -> list[TokenRecord]:
+        """Every token (or a municipality's), oldest first."""
+        where, params = ("WHERE municipality = ?", [municipality]) if municipality else ("", [])
+        rows = self._rows(
+            f"SELECT {_TOKEN_COLUMNS} FROM tokens {where} ORDER BY created_at, id", params
+        )
         return [TokenRecord(*r) for r in rows]
 
     def revoke_token(self, token_id: str, at: dt.datetime) -> bool:
@@ -257,25 +354,33 @@ class Store:
             facts = cur.execute(
                 """
                 SELECT
-                    (SELECT min(id) FROM submissions WHERE municipality = $m
-                     AND idempotency_key = $k AND (sha256 <> $h OR period <> $p)),
-                    (SELECT min(id) FROM submissions WHERE municipality = $m
-                     AND idempotency_key = $k AND sha256 = $h AND period = $p),
                     (SELECT locked_at FROM period_locks WHERE period = $p),
                     (SELECT coalesce(max(version), 0) + 1 FROM submissions
                      WHERE municipality = $m AND period = $p)
                 """,
-                {"m": municipality, "k": idempotency_key, "p": period, "h": sha256},
+                {"m": municipality, "p": period},
             ).fetchone()
             assert facts is not None
-            conflict_id, replay_id, locked_at, next_version = facts
-            if conflict_id is not None:
-                raise IdempotencyConflictError(self._record(cur, conflict_id))
+            locked_at, next_version = facts
+            # What was stored under this key: its content is sealed, so it is compared here.
+            keyed = [
+                self._from_row(r)
+                for r in cur.execute(
+                    f"SELECT {_SUBMISSION_COLUMNS} FROM submissions WHERE municipality = ? "
+                    "AND idempotency_key = ? ORDER BY id",
+                    [municipality, idempotency_key],
+                ).fetchall()
+            ]
+            conflicts = [r for r in keyed if r.sha256 != sha256 or r.period != period]
+            replays = [r for r in keyed if r.sha256 == sha256 and r.period == period]
+            replay_id = replays[0].id if replays else None
+            if conflicts:
+                raise IdempotencyConflictError(conflicts[0])
             # A key always answers with its original receipt, whatever came after it (even a
             # lock: a replay changes nothing). Clients derive keys from the content and the
             # version they build on, so going back to earlier content is a new key.
             if replay_id is not None:
-                return self._record(cur, replay_id), True
+                return replays[0], True
             if locked_at is not None:
                 lock = cur.execute(
                     "SELECT period, locked_at, locked_by FROM period_locks WHERE period = ?",
@@ -298,51 +403,43 @@ class Store:
                 idempotency_key=idempotency_key,
                 encoding=encoding,
             )
+            rows = [
+                [*(str(v) for v in r[:-1]), int(r[-1])]
+                for r in submission.rows[list(ROW_COLUMNS)].itertuples(index=False, name=None)
+            ]
+            plain = {c: getattr(record, c) for c in sealing.PLAIN_COLUMNS}
+            key_id, sealed = self.keys.seal(
+                sealing.pack(
+                    nil_return=record.nil_return,
+                    row_count=record.row_count,
+                    total=record.total,
+                    sha256=sha256,
+                    rows=rows,
+                ),
+                sealing.aad_of(plain),
+            )
             cur.execute(
                 f"INSERT INTO submissions ({_SUBMISSION_COLUMNS}) "
-                "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                list(asdict(record).values()),
+                "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                [*plain.values(), key_id, sealed],
             )
-            if submission.row_count:
-                self._insert_rows(cur, record.id, submission.rows)
         return record, False
 
-    @staticmethod
-    def _record(cur: duckdb.DuckDBPyConnection, submission_id: str) -> SubmissionRecord:
-        row = cur.execute(
-            f"SELECT {_SUBMISSION_COLUMNS} FROM submissions WHERE id = ?", [submission_id]
-        ).fetchone()
-        assert row is not None
-        return SubmissionRecord(*row)
+    def _open(self, row: Sequence[Any]) -> tuple[dict[str, Any], dict[str, Any]]:
+        """A stored version's plain columns and its opened sealed value."""
+        plain = dict(zip(sealing.PLAIN_COLUMNS, row[: len(sealing.PLAIN_COLUMNS)], strict=True))
+        key_id, sealed = row[len(sealing.PLAIN_COLUMNS) :]
+        return plain, self.keys.open(key_id, bytes(sealed), sealing.aad_of(plain))
 
-    @staticmethod
-    def _insert_rows(
-        cur: duckdb.DuckDBPyConnection, submission_id: str, rows: pd.DataFrame
-    ) -> None:
-        # A multi-row VALUES statement is fastest for the usual handful of rows; a large
-        # submission goes through a registered DataFrame instead.
-        if len(rows) <= 200:
-            values = [
-                (submission_id, *(str(v) for v in r[:-1]), int(r[-1]))
-                for r in rows[list(ROW_COLUMNS)].itertuples(index=False, name=None)
-            ]
-            placeholders = ", ".join(["(?, ?, ?, ?, ?, ?, ?)"] * len(values))
-            cur.execute(
-                f"INSERT INTO submission_rows VALUES {placeholders}",
-                [v for row in values for v in row],
-            )
-            return
-        frame = rows[list(ROW_COLUMNS)].copy()
-        frame.insert(0, "submission_id", submission_id)
-        cur.register("incoming_rows", frame)
-        try:
-            cur.execute(
-                "INSERT INTO submission_rows SELECT submission_id, "
-                + ", ".join(ROW_COLUMNS)
-                + " FROM incoming_rows"
-            )
-        finally:
-            cur.unregister("incoming_rows")
+    def _from_row(self, row: Sequence[Any]) -> SubmissionRecord:
+        plain, value = self._open(row)
+        return SubmissionRecord(
+            **plain,
+            nil_return=value["n"],
+            row_count=value["c"],
+            total=value["t"],
+            sha256=value["h"],
+        )
 
     def replay_of(self, municipality: str, period: str, key: str) -> SubmissionRecord | None:
         """The version of ``municipality`` and ``period`` stored under ``key``, if any."""
@@ -351,20 +448,24 @@ class Store:
             "WHERE municipality = ? AND period = ? AND idempotency_key = ?",
             [municipality, period, key],
         )
-        return SubmissionRecord(*rows[0]) if rows else None
+        return self._from_row(rows[0]) if rows else None
 
     def get_submission(self, submission_id: str) -> SubmissionRecord | None:
         """A stored version by id."""
         rows = self._rows(
             f"SELECT {_SUBMISSION_COLUMNS} FROM submissions WHERE id = ?", [submission_id]
         )
-        return SubmissionRecord(*rows[0]) if rows else None
+        return self._from_row(rows[0]) if rows else None
 
     def list_submissions(
-        self, *, municipality: str | None = None, period: str | None = None
+        self,
+        *,
+        municipality: str | None = None,
+        period: str | None = None,
     ) -> list[SubmissionRecord]:
         """Every stored version, filtered, in order of period, municipality and version."""
-        where, params = [], []
+        where: list[str] = []
+        params: list[str] = []
         if municipality is not None:
             where.append("municipality = ?")
             params.append(municipality)
@@ -377,44 +478,44 @@ class Store:
             "ORDER BY period, municipality, version",
             params,
         )
-        return [SubmissionRecord(*r) for r in rows]
+        return [self._from_row(r) for r in rows]
+
+    def count_versions(self, municipality: str, period: str) -> int:
+        """How many versions a municipality stored for a quarter."""
+        rows = self._rows(
+            "SELECT count(*) FROM submissions WHERE municipality = ? AND period = ?",
+            [municipality, period],
+        )
+        return int(rows[0][0])
 
     def submission_rows(self, submission_id: str) -> pd.DataFrame:
         """The rows of one version, in stored (canonical) order."""
-        cur = self._con.cursor()
-        try:
-            return cur.execute(
-                f"SELECT {', '.join(ROW_COLUMNS)} FROM submission_rows "
-                "WHERE submission_id = ? ORDER BY rowid",
-                [submission_id],
-            ).df()
-        finally:
-            cur.close()
+        rows = self._rows(
+            f"SELECT {_SUBMISSION_COLUMNS} FROM submissions WHERE id = ?", [submission_id]
+        )
+        values = self._open(rows[0])[1]["r"] if rows else []
+        return _rows_frame(values, [])
 
     def latest_rows(self, periods: Sequence[str]) -> pd.DataFrame:
         """The rows of the latest version of every submission for ``periods`` (for releases)."""
-        cur = self._con.cursor()
-        try:
-            frame = cur.execute(
-                """
-                WITH latest AS (
-                    SELECT municipality, period, max(version) AS version
-                    FROM submissions WHERE list_contains(?, period)
-                    GROUP BY municipality, period
-                )
-                SELECT s.municipality, s.period, r.function_type, r.data_category, r.stage,
-                       r.employment_type, r.motive, r.count
-                FROM latest l
-                JOIN submissions s USING (municipality, period, version)
-                JOIN submission_rows r ON r.submission_id = s.id
-                ORDER BY s.period, s.municipality
-                """,
-                [list(periods)],
-            ).df()
-        finally:
-            cur.close()
-        frame["count"] = frame["count"].astype("int64")
-        return frame
+        rows = self._rows(
+            f"""
+            WITH latest AS (
+                SELECT municipality, period, max(version) AS version
+                FROM submissions WHERE list_contains(?, period)
+                GROUP BY municipality, period
+            )
+            SELECT {", ".join("s." + c for c in _SUBMISSION_COLUMNS.split(", "))}
+            FROM latest l JOIN submissions s USING (municipality, period, version)
+            ORDER BY s.period, s.municipality
+            """,
+            [list(periods)],
+        )
+        values: list[list[Any]] = []
+        for row in rows:
+            plain, value = self._open(row)
+            values.extend([plain["municipality"], plain["period"], *r] for r in value["r"])
+        return _rows_frame(values, ["municipality", "period"])
 
     def completeness(self, period: str) -> list[CompletenessRow]:
         """Per municipality that submitted for ``period``: versions, times, whether late.
@@ -459,24 +560,68 @@ class Store:
 
     # -- audit ------------------------------------------------------------------------------
 
-    def audit(self, entry: AuditEntry) -> None:
-        """Append a line to the audit log (its own transaction)."""
-        with self.transaction() as cur:
-            cur.execute(
-                "INSERT INTO audit_log (id, occurred_at, token_id, role, method, path, action, "
-                "target, status, outcome, detail) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                ["aud_" + uuid.uuid4().hex, *asdict(entry).values()],
-            )
+    def _load_audit_head(self) -> tuple[int, str]:
+        if self.schema_version() < 5:  # a restore on its way up: no chain yet
+            return 0, sealing.AUDIT_GENESIS
+        rows = self._rows("SELECT seq, hash FROM audit_log ORDER BY seq DESC LIMIT 1")
+        return (int(rows[0][0]), str(rows[0][1])) if rows else (0, sealing.AUDIT_GENESIS)
 
-    def audit_entries(self, limit: int = 1000) -> list[AuditEntry]:
-        """The most recent audit lines, oldest first."""
+    def audit(self, entry: AuditEntry) -> None:
+        """Append a line to the audit log (its own transaction), chained to the one before."""
+        with self._lock:  # the head is read and moved under the write lock
+            seq, prev = self._audit_head
+            fields = tuple(getattr(entry, f) for f in _ENTRY_FIELDS)
+            line_hash = self.keys.audit_mac(sealing.audit_bytes(seq + 1, prev, fields))
+            with self.transaction() as cur:
+                cur.execute(
+                    "INSERT INTO audit_log (id, occurred_at, token_id, role, method, path, "
+                    "action, target, status, outcome, detail, subject, count, seq, hash) "
+                    "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                    ["aud_" + uuid.uuid4().hex, *fields, seq + 1, line_hash],
+                )
+            self._audit_head = (seq + 1, line_hash)
+
+    def audit_entries(
+        self,
+        limit: int = 1000,
+        *,
+        before: int | None = None,
+        subject: str | None = None,
+    ) -> list[AuditEntry]:
+        """The most recent audit lines (before line ``before``; about ``subject`` only),
+        oldest first."""
+        where: list[str] = []
+        params: list[object] = []
+        if before is not None:
+            where.append("seq < ?")
+            params.append(before)
+        if subject is not None:
+            where.append("subject = ?")
+            params.append(subject)
+        clause = f"WHERE {' AND '.join(where)}" if where else ""
         rows = self._rows(
-            "SELECT occurred_at, token_id, role, method, path, action, target, status, outcome, "
-            "detail FROM (SELECT * FROM audit_log ORDER BY occurred_at DESC, id DESC LIMIT ?) "
-            "ORDER BY occurred_at, id",
-            [limit],
+            f"SELECT {_AUDIT_COLUMNS} FROM (SELECT * FROM audit_log {clause} "
+            "ORDER BY seq DESC LIMIT ?) ORDER BY seq",
+            [*params, limit],
         )
         return [AuditEntry(*r) for r in rows]
+
+    def verify_audit(self) -> tuple[int, str, int | None]:
+        """Check the audit log's chain: the number of lines, the head, and the first line
+        that does not follow (None when every line does)."""
+        prev, expected = sealing.AUDIT_GENESIS, 1
+        rows = self._rows(
+            f"SELECT seq, hash, {', '.join(sealing.AUDIT_FIELDS)} FROM audit_log ORDER BY seq"
+        )
+        for seq, line_hash, *fields in rows:
+            if seq != expected:
+                return len(rows), prev, expected
+            covered = sealing.audit_bytes(seq, prev, tuple(fields))
+            # Lines written before a key rotation (in an older backup) carry the old key.
+            if not any(self.keys.audit_mac(covered, k) == line_hash for k in self.keys.ids):
+                return len(rows), prev, expected
+            prev, expected = line_hash, expected + 1
+        return len(rows), prev, None
 
     # -- budgets and releases ---------------------------------------------------------------
 
@@ -712,42 +857,90 @@ class Store:
             return None
         return pd.read_json(io.StringIO(rows[0][0]), orient="split", dtype=False)
 
+    # -- the data key ---------------------------------------------------------------------------
+
+    def sealed_by_key(self) -> dict[str, int]:
+        """How many versions each key id seals."""
+        rows = self._rows("SELECT key_id, count(*) FROM submissions GROUP BY key_id ORDER BY 1")
+        return {str(k): int(n) for k, n in rows}
+
+    def reseal(self, keyring: Keyring) -> int:
+        """Seal everything again under ``keyring``'s current key, in one transaction, and
+        chain the whole audit log under it; then rewrite the file so that no freed page keeps
+        a value under the old key. Refused (nothing changes) when the audit chain is broken:
+        a rotation must not make a changed log look whole. Returns the versions resealed."""
+        with self._lock:
+            broken = self.verify_audit()[2]
+            if broken is not None:
+                raise StoreError(
+                    f"the audit log does not follow its chain from line {broken}; "
+                    "nothing was resealed"
+                )
+            old = self.keys
+            rows = self._rows(f"SELECT {_SUBMISSION_COLUMNS} FROM submissions ORDER BY id")
+            with self.transaction() as cur:
+                for row in rows:
+                    plain, value = self._open(row)
+                    key_id, sealed = keyring.seal(value, sealing.aad_of(plain))
+                    cur.execute(
+                        "UPDATE submissions SET key_id = ?, sealed = ? WHERE id = ?",
+                        [key_id, sealed, plain["id"]],
+                    )
+                sealing.rechain_audit(cur, keyring)
+            self.keyring = keyring
+            self._audit_head = self._load_audit_head()
+            try:
+                self._rewrite()
+            except BaseException:
+                self.keyring = old
+                raise
+        return len(rows)
+
     # -- backup -----------------------------------------------------------------------------
 
     def backup(self, directory: Path) -> None:
         """Export every table to ``directory`` (see :mod:`aggregator.store.backup`)."""
         with self._lock:
-            backup.export(self._con, directory, self.schema_version())
+            backup.export(self._con, directory, self.schema_version(), self.keys)
 
     @staticmethod
     def restore(
-        directory: Path, target: Path, *, journal: Path, accept_unproven: bool = False
+        directory: Path,
+        target: Path,
+        *,
+        journal: Path,
+        keys: Keyring,
+        accept_unproven: bool = False,
     ) -> Store:
         """Create a new database at ``target`` from a backup ``directory``, with ``journal``.
 
         The backup's own SQL is never run: the schema comes from our migrations and each of our
-        tables is loaded from its Parquet file, after every file's SHA-256 was checked against
-        the manifest. Then the journal, whose chain is checked, must hold every release of the
-        backup as it is (else the restore is refused, unless ``accept_unproven``); what it
-        published after the backup is carried over (``caught_up`` of the returned store).
+        tables is loaded from exactly the bytes whose SHA-256 the authenticated manifest lists
+        (``keys`` must hold the key the backup was made with). Then the journal, whose chain
+        is checked, must hold every release of the backup as it is (else the restore is
+        refused, unless ``accept_unproven``); what it published after the backup is carried
+        over (``caught_up`` of the returned store).
         """
         if target.exists():
             raise StoreError(f"{target} exists; restore into a new file")
-        version, tables = backup.check(directory)
+        version, data = backup.check(directory, keys)
         try:
-            store = Store(target, upto=version, journal=journal, catch_up=False)
+            store = Store(target, upto=version, journal=journal, catch_up=False, keys=keys)
         except StoreError:
             target.unlink(missing_ok=True)
             raise
         try:
-            with store.transaction() as cur:
+            with store.transaction() as cur, backup.private_copies(data) as paths:
                 cur.execute("DELETE FROM schema_version")
-                for table in tables:
+                for table, path in paths.items():
                     cur.execute(
-                        f"INSERT INTO {table} BY NAME SELECT * FROM read_parquet(?)",
-                        [str(directory / f"{table}.parquet")],
+                        f"INSERT INTO {table} BY NAME SELECT * FROM read_parquet(?)", [str(path)]
                     )
-            store.migrate()
+            if store.migrate(report_plaintext=True):
+                store._rewrite()
+            store._audit_head = store._load_audit_head()
+            if store.verify_audit()[2] is not None:
+                raise StoreError("the backup's audit log does not follow its chain")
             unproven = store.unproven_releases()
             if unproven and not accept_unproven:
                 raise StoreError(
@@ -768,6 +961,15 @@ class Store:
     def dumps(value: Any) -> str:
         """Compact JSON for storing metadata."""
         return json.dumps(value, separators=(",", ":"), sort_keys=True, default=str)
+
+
+def _rows_frame(values: list[list[Any]], leading: list[str]) -> pd.DataFrame:
+    """Rows as the store hands them out: text columns, then ``count`` as int64."""
+    columns = [*leading, *ROW_COLUMNS]
+    frame = pd.DataFrame(values, columns=columns) if values else pd.DataFrame(columns=columns)
+    frame = frame.astype(dict.fromkeys(columns[:-1], object))
+    frame["count"] = frame["count"].astype("int64")
+    return frame
 
 
 def _iso(moment: dt.datetime) -> str:

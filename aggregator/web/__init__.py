@@ -15,6 +15,7 @@ from aggregator.web.errors import install_html_errors
 from aggregator.web.guard_pages import GuardPages
 from aggregator.web.pages import router as pages_router
 from aggregator.web.pending import PendingUploads
+from aggregator.web.public import router as public_router
 from aggregator.web.quarters import router as quarters_router
 from aggregator.web.reference import router as reference_router
 from aggregator.web.rendering import Pages
@@ -39,6 +40,7 @@ def install_web(app: FastAPI) -> None:
     app.include_router(assets.router())
     for router in (pages_router, account_router, quarters_router, uploads_router, reference_router):
         app.include_router(router)
+    app.include_router(public_router)
     include_statistician(app)
     install_html_errors(app)
     app.add_middleware(GuardPages)  # between the guard and the headers: its answers as pages

@@ -8,6 +8,7 @@ same placeholders, and that every key a template asks for exists.
 from __future__ import annotations
 
 from aggregator.web.messages_portal import PORTAL
+from aggregator.web.messages_public import PUBLIC
 from aggregator.web.messages_statistician import STATISTICIAN
 
 _PAGES: dict[str, dict[str, str]] = {
@@ -239,6 +240,6 @@ _PAGES: dict[str, dict[str, str]] = {
     "docs_title": {"nl": "API-documentatie", "en": "API documentation"},
 }
 
-#: Every text of the pages: the frame and public pages above, the portal's and the
-#: statistician's in their own modules.
-MESSAGES: dict[str, dict[str, str]] = {**_PAGES, **PORTAL, **STATISTICIAN}
+#: Every text of the pages: the frame and public pages above; the portal's, the public
+#: figures' and the statistician's in their own modules.
+MESSAGES: dict[str, dict[str, str]] = {**_PAGES, **PORTAL, **PUBLIC, **STATISTICIAN}

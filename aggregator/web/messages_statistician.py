@@ -31,7 +31,7 @@ _SECTIONS: dict[str, dict[str, str]] = {
     "col_year": {"nl": "Jaar", "en": "Year"},
     "col_period": {"nl": "Periode", "en": "Period"},
     "col_expected": {"nl": "Verwacht", "en": "Expected"},
-    "col_reported": {"nl": "Aangeleverd", "en": "Reported"},
+    "stat_col_reported": {"nl": "Aangeleverd", "en": "Reported"},
     "col_not_reported": {"nl": "Niet aangeleverd", "en": "Not reported"},
     "col_late": {"nl": "Te laat", "en": "Late"},
     "col_late_or_overdue": {"nl": "Te laat of verstreken", "en": "Late or overdue"},
@@ -41,7 +41,7 @@ _SECTIONS: dict[str, dict[str, str]] = {
     "col_ended": {"nl": "Afgelopen", "en": "Ended"},
     "col_release": {"nl": "Publicatie", "en": "Release"},
     "col_releases": {"nl": "Publicaties", "en": "Releases"},
-    "col_created": {"nl": "Gemaakt", "en": "Created"},
+    "stat_col_created": {"nl": "Gemaakt", "en": "Created"},
     "col_rho": {"nl": "ρ", "en": "ρ"},
     "col_epsilon": {"nl": "ε", "en": "ε"},
     "col_links": {"nl": "Bekijken", "en": "View"},
@@ -60,10 +60,10 @@ _SECTIONS: dict[str, dict[str, str]] = {
     "col_table": {"nl": "Tabel", "en": "Table"},
     "col_cells": {"nl": "Cellen", "en": "Cells"},
     "col_rho_share": {"nl": "Deel van ρ", "en": "Share of ρ"},
-    "col_std_error": {"nl": "Verwachte standaardfout", "en": "Expected standard error"},
+    "stat_col_std_error": {"nl": "Verwachte standaardfout", "en": "Expected standard error"},
     "col_margin": {"nl": "95%-marge", "en": "95% margin"},
     "col_smallest_reliable": {"nl": "Betrouwbaar vanaf", "en": "Reliable from"},
-    "col_sensitivity": {"nl": "L2-gevoeligheid", "en": "L2 sensitivity"},
+    "stat_col_sensitivity": {"nl": "L2-gevoeligheid", "en": "L2 sensitivity"},
     "col_noise_scale": {"nl": "Ruisschaal", "en": "Noise scale"},
 }
 
@@ -101,7 +101,7 @@ _COMPLETENESS: dict[str, dict[str, str]] = {
     "field_province": {"nl": "Provincie", "en": "Province"},
     "field_show": {"nl": "Tonen", "en": "Show"},
     "field_lock": {"nl": "Vergrendeld", "en": "Locked"},
-    "field_reported": {"nl": "Aangeleverd", "en": "Reported"},
+    "stat_field_reported": {"nl": "Aangeleverd", "en": "Reported"},
     "field_not_reported": {"nl": "Niet aangeleverd", "en": "Not reported"},
     "field_late": {
         "nl": "Te laat of termijn verstreken",
@@ -405,7 +405,7 @@ _PREVIEW: dict[str, dict[str, str]] = {
     "field_release_period": {"nl": "Periode", "en": "Period"},
     "stat_whole_year": {"nl": "Het hele jaar", "en": "The whole year"},
     "stat_quarter_n": {"nl": "Alleen kwartaal {n}", "en": "Quarter {n} only"},
-    "field_rho": {"nl": "ρ (rho)", "en": "ρ (rho)"},
+    "stat_field_rho": {"nl": "ρ (rho)", "en": "ρ (rho)"},
     "stat_rho_hint": {
         "nl": "Een getal, bijvoorbeeld 0,5. Hoe groter ρ, hoe kleiner de marge en hoe meer "
         "budget het kost.",
@@ -558,7 +558,7 @@ _RELEASES: dict[str, dict[str, str]] = {
     "stat_final": {"nl": "Definitief", "en": "Final"},
     "stat_forced": {"nl": "Geforceerd", "en": "Forced"},
     "stat_certificate_of": {"nl": "Certificaat van {id}", "en": "Certificate of {id}"},
-    "stat_public_page_of": {"nl": "Openbare pagina van {id}", "en": "Public page of {id}"},
+    "stat_public_page_of": {"nl": "Cijferpagina van {id}", "en": "Figures page of {id}"},
     "back_releases": {"nl": "Naar de publicaties", "en": "To the releases"},
     "stat_certificate_title": {
         "nl": "Privacycertificaat van {id}",

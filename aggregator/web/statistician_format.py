@@ -53,9 +53,9 @@ def label_of(release: dict[str, Any]) -> str:
 
 
 def public_url(request: Request, release_id: str) -> str | None:
-    """The release's public page, once the public pages have one (a route ``public_release``)."""
+    """The release's page among the figures (the route ``release_page`` of web/public.py)."""
     try:
-        return str(request.app.url_path_for("public_release", release_id=release_id))
+        return str(request.app.url_path_for("release_page", release_id=release_id))
     except NoMatchFound:
         return None
 

@@ -18,6 +18,7 @@ from aggregator.cli.channel import forward, socket_path
 from aggregator.demo.processes import Server, onboard, run, start_server, stop_server
 from schemas.periods import Period
 from tests.browser.conftest import CHROMIUM, CHROMIUM_ARGS
+from tests.browser.publishing import publish
 
 #: name, path, viewport width, and what to do on the page before the picture.
 SHOTS: list[tuple[str, str, int, str | None]] = [
@@ -260,6 +261,44 @@ def statistician_shots(browser: Browser, out: Path, tmp: Path) -> None:
         stop_server(server)
 
 
+def figures_shots(browser: Browser, server: Server, db: Path, out: Path) -> None:
+    """The public figures: releases, a release (its top, one table, a phone), certificate,
+    methodology; then signed in as an analyst, a provisional release and a series with it. A
+    release's page is long: only its top."""
+    ids = publish(server, db, earlier=1)  # lekstat takes counts from 2024
+    release = f"/figures/{ids['final']}"
+    shots = [
+        ("figures-nl", "/figures?lang=nl", 1280, None),
+        ("figures-release-nl", f"{release}?lang=nl", 1280, 2400),
+        ("figures-release-en", f"{release}?lang=en", 1280, 2400),
+        ("figures-release-mobile-nl", f"{release}?lang=nl", 375, 3000),
+        ("figures-certificate-nl", f"{release}/certificate?lang=nl", 1280, None),
+        ("methodology-nl", "/methodology?lang=nl", 1280, None),
+        ("figures-provisional-nl", f"/figures/{ids['provisional']}?lang=nl", 1280, 1400),
+        ("figures-series-nl", "/figures/series/totals?stage=ST01_SIGNAAL&lang=nl", 1280, None),
+    ]
+    context = browser.new_context(viewport={"width": 1280, "height": 800})
+    page = context.new_page()
+    for name, path, width, height in shots:
+        page.set_viewport_size({"width": width, "height": 800})
+        if name == "figures-provisional-nl":  # provisional figures only for an analyst
+            page.goto(server.url + "/sign-in?lang=nl")
+            page.get_by_label("Token").fill(ids["analyst"])
+            page.get_by_role("button", name="Aanmelden").click()
+            page.wait_for_url("**/portal")
+        page.goto(server.url + path)
+        if height is None:
+            _shoot(page, out, name)
+        else:
+            clip = {"x": 0, "y": 0, "width": width, "height": height}
+            page.screenshot(path=str(out / f"{name}.png"), full_page=True, clip=clip)
+            print(out / f"{name}.png")
+    page.goto(server.url + f"{release}?lang=nl")
+    page.locator(".lk-figures-section").nth(1).screenshot(path=str(out / "figures-table-nl.png"))
+    print(out / "figures-table-nl.png")
+    context.close()
+
+
 def main(out: Path, only: str | None = None) -> None:
     """Write one PNG per page to ``out`` (only the statistician's with ``only="statistician"``)."""
     out.mkdir(parents=True, exist_ok=True)
@@ -277,6 +316,7 @@ def main(out: Path, only: str | None = None) -> None:
                 browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
                 public_shots(browser, server, out)
                 portal_shots(browser, server, db, out, Path(tmp))
+                figures_shots(browser, server, db, out)
                 statistician_shots(browser, out, Path(tmp))
                 browser.close()
         finally:

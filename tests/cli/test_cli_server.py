@@ -92,7 +92,7 @@ def test_cli_token_create_prints_the_token_alone_on_the_last_line(
             1,
             "has not started and cannot be locked [period_in_future]",
         ),
-        (["backup", "."], 1, "not empty"),
+        (["backup", "."], 1, "a backup only goes into a folder it makes itself"),
         (["budget", "set", "2025", "--rho", "-1"], 1, "rho lies between 1e-06 and 1000 [bad_rho]"),
     ],
 )

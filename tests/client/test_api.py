@@ -23,6 +23,8 @@ from client import (
     PermissionDeniedError,
     RefusedError,
     ServerError,
+    UnknownReleaseError,
+    UnknownTableError,
 )
 from client.api import MAX_RETRY_AFTER, figures_frame
 from schemas.taxonomy import load_taxonomy
@@ -219,7 +221,7 @@ def test_client_honours_retry_after_on_429(
         error(429, "rate_limited", "slow down", headers={"Retry-After": "7"}),
         Reply(200, {"releases": []}),
     )
-    assert make_client().releases() == []
+    assert make_client().release_metadata() == []
     assert sleeps == [7.0]
 
 
@@ -274,7 +276,7 @@ def test_client_honours_retry_after_as_an_http_date(
         error(429, "rate_limited", "slow down", headers=headers),
         Reply(200, {"releases": []}),
     )
-    assert make_client().releases() == []
+    assert make_client().release_metadata() == []
     assert sleeps == [waited]
 
 
@@ -288,7 +290,7 @@ def test_client_measures_an_http_date_retry_after_from_its_clock_without_a_date_
         error(503, "unavailable", "maintenance", headers={"Retry-After": _http_date(later)}),
         Reply(200, {"releases": []}),
     )
-    assert make_client().releases() == []
+    assert make_client().release_metadata() == []
     (waited,) = sleeps
     assert 50 < waited <= 60  # an HTTP-date has whole seconds
 
@@ -445,8 +447,110 @@ def test_client_completeness_releases_and_release(
     client = make_client()
     assert client.completeness(PERIOD)["period"] == PERIOD
     assert server.to("GET", "/api/v1/completeness")[0].url.params["period"] == PERIOD
-    assert client.releases() == [{"id": "r1"}]
+    assert client.release_metadata() == [{"id": "r1"}]
     assert client.release("r1")["id"] == "r1"
+
+
+RELEASE_META = {
+    "id": "2025-r1",
+    "year": 2025,
+    "quarter": None,
+    "provisional": False,
+    "rho": 0.5,
+    "epsilon": 5.1,
+    "delta": 1e-9,
+    "created_at": "2026-02-01T10:00:00Z",
+    "coverage": {
+        "2025-Q1": {"expected": 342, "reported": 340, "ended": True,
+                    "not_reported_municipalities": ["GM0001", "GM0002"]},
+        "2025-Q2": {"expected": 342, "reported": 342, "ended": True,
+                    "not_reported_municipalities": []},
+    },
+    "tables": [{"name": "totals", "dimensions": ["stage"]}],
+}  # fmt: skip
+
+
+def test_client_releases_is_a_table_without_municipality_codes(
+    server: FakeServer, make_client: MakeClient
+) -> None:
+    provisional = {**RELEASE_META, "id": "2026-r1", "year": 2026, "provisional": True}
+    server.on("GET", "/api/v1/releases", Reply(200, {"releases": [RELEASE_META, provisional]}))
+    frame = make_client().releases()
+    assert list(frame.columns) == [
+        "id", "period", "status", "coverage", "rho", "epsilon", "delta", "created_at", "tables"
+    ]  # fmt: skip
+    assert frame["id"].tolist() == ["2025-r1", "2026-r1"]
+    assert frame["status"].tolist() == ["final", "provisional"]
+    assert frame["coverage"].iloc[0] == pytest.approx(340 / 342)
+    assert str(frame["created_at"].iloc[0]) == "2026-02-01 10:00:00+00:00"
+    assert "GM0001" not in frame.to_string()
+
+
+def test_client_without_a_language_follows_lekstat_lang(
+    server: FakeServer, make_client: MakeClient, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("LEKSTAT_LANG", "en")
+    client = make_client()
+    assert client.lang == "en"
+    client.me()
+    assert server.requests[-1].headers["Accept-Language"] == "en"
+    assert make_client(lang="nl").lang == "nl"  # an explicit language wins
+
+
+def test_client_unknown_table_lists_the_tables_of_the_release(
+    server: FakeServer, make_client: MakeClient
+) -> None:
+    tables = ["totals", "signals_by_motive"]
+    message = "release r1 has no table 'nope'; its tables: totals, signals_by_motive"
+    server.on(
+        "GET",
+        "/api/v1/figures/r1/nope.json",
+        error(404, "no_such_table", message, [{"tables": tables}]),
+    )
+    with pytest.raises(UnknownTableError) as caught:
+        make_client().figures("r1", "nope")
+    assert caught.value.tables == tables and "signals_by_motive" in caught.value.message
+    assert isinstance(caught.value, RefusedError)
+
+
+def test_client_unknown_release_names_the_ones_it_can_read(
+    server: FakeServer, make_client: MakeClient
+) -> None:
+    server.on(
+        "GET",
+        "/api/v1/figures/2030-r9/totals.json",
+        error(404, "no_such_release", "no release with this id"),
+    )
+    server.on("GET", "/api/v1/releases", Reply(200, {"releases": [RELEASE_META]}))
+    with pytest.raises(UnknownReleaseError) as caught:
+        make_client(lang="en").figures("2030-r9", "totals")
+    assert caught.value.releases == ["2025-r1"]
+    assert caught.value.message == "no release with this id; releases you can read: 2025-r1"
+
+
+def test_client_series_of_a_one_dimension_table_takes_a_code(
+    server: FakeServer, make_client: MakeClient
+) -> None:
+    point = {"release_id": "2025-r1", "status": "final", "created_at": "x", "rho": 0.5,
+             "estimate": 4, "estimate_unrounded": 4.2, "std_error": 2.0, "ci_low": 0,
+             "ci_high": 8, "unreliable": True}  # fmt: skip
+    body = {
+        "table": "signals_by_motive",
+        "cell": {"motive": "MO01_CRIMINEEL"},
+        "points": [{**point, "year": 2024}, {**point, "year": 2025}],
+        "changes": [{"from_year": 2024, "to_year": 2025}],
+        "sum": {"years": [2024, 2025]},
+    }
+    meta = {**RELEASE_META, "tables": [{"name": "signals_by_motive", "dimensions": ["motive"]}]}
+    server.on("GET", "/api/v1/releases", Reply(200, {"releases": [meta]}))
+    server.on("GET", "/api/v1/series/signals_by_motive", Reply(200, body))
+    frame = make_client().series("signals_by_motive", "MO01_CRIMINEEL")
+    assert server.to("GET", "/api/v1/series/signals_by_motive")[0].url.params["motive"] == (
+        "MO01_CRIMINEEL"
+    )
+    assert frame["year"].tolist() == [2024, 2025] and str(frame["estimate"].dtype) == "int64"
+    assert frame.attrs["sum"] == {"years": [2024, 2025]}
+    assert frame.attrs["changes"][0]["to_year"] == 2025
 
 
 FIGURES = {
@@ -479,9 +583,14 @@ FIGURES = {
 def test_client_figures_as_dataframe_with_labels(
     server: FakeServer, make_client: MakeClient
 ) -> None:
-    server.on("GET", "/api/v1/releases/r1/tables/function_group", Reply(200, FIGURES))
+    with_metadata = {**FIGURES, "metadata": {"status": "final", "rho": 0.5, "period": "2025"}}
+    server.on("GET", "/api/v1/figures/r1/function_group.json", Reply(200, with_metadata))
     frame = make_client(lang="en").figures("r1", "function_group")
-    assert server.requests[0].url.params["format"] == "json"
+    assert (frame.attrs["status"], frame.attrs["rho"], frame.attrs["period"]) == (
+        "final",
+        0.5,
+        "2025",
+    )
     assert list(frame.columns) == [
         "stage",
         "stage_label",
@@ -509,7 +618,7 @@ def test_client_figures_with_a_malformed_table_is_a_server_error(
     server: FakeServer, make_client: MakeClient
 ) -> None:
     broken = {**FIGURES, "rows": [{**FIGURES["rows"][0], "unreliable": "no"}]}  # type: ignore[dict-item]
-    server.on("GET", "/api/v1/releases/r1/tables/t", Reply(200, broken))
+    server.on("GET", "/api/v1/figures/r1/t.json", Reply(200, broken))
     with pytest.raises(ServerError):
         make_client().figures("r1", "t")
 

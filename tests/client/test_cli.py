@@ -8,7 +8,6 @@ import stat
 from pathlib import Path
 
 import httpx
-import pandas as pd
 import pytest
 
 from client import cli
@@ -386,8 +385,14 @@ def release_server() -> FakeServer:
     server = FakeServer(me=ME_ANALYST)
     server.on("GET", "/api/v1/releases", Reply(200, {"releases": [RELEASE]}))
     server.on("GET", "/api/v1/releases/r1", Reply(200, RELEASE))
-    server.on("GET", "/api/v1/releases/r1/tables/totals", Reply(200, FIGURES))
+    server.on("GET", "/api/v1/figures/r1/totals.csv", Reply(200, text=FIGURES_CSV))
+    server.on("GET", "/api/v1/figures/r1/totals.csv-metadata.json", Reply(200, {"url": "x"}))
+    server.on("GET", "/api/v1/figures/r1/totals.json", Reply(200, FIGURES))
     return server
+
+
+#: The server's CSV of the table (the server writes it: the client only saves it).
+FIGURES_CSV = "\ufeffstage;stage_label;estimate;std_error\nST01_SIGNAAL;Signaal;40;3,1\n"
 
 
 @pytest.mark.usefixtures("logged_in")
@@ -412,26 +417,45 @@ def test_cli_figures_without_table_lists_the_tables(
 
 
 @pytest.mark.usefixtures("logged_in")
-def test_cli_figures_csv_to_stdout_is_neutralised(
+def test_cli_figures_csv_to_stdout_without_the_bom(
     release_server: FakeServer, sleeps: Sleeps, capsys: pytest.CaptureFixture[str]
 ) -> None:
     assert run(release_server, sleeps, "figures", "r1", "--table", "totals") == 0
-    lines = capsys.readouterr().out.splitlines()
-    assert lines[0] == "stage,stage_label,estimate,std_error,ci_low,ci_high,unreliable"
-    assert lines[1].startswith("ST01_SIGNAAL,") and lines[1].endswith(",40,3.1,34,46,false")
-    assert lines[2].startswith("'=HYPERLINK(1),")
+    assert capsys.readouterr().out == FIGURES_CSV.lstrip("\ufeff")
+    assert release_server.to("GET", "/api/v1/figures/r1/totals.csv")[0].url.params["sep"] == ";"
 
 
 @pytest.mark.usefixtures("logged_in")
-def test_cli_figures_csv_to_a_file(
+def test_cli_figures_csv_to_a_file_with_its_metadata_beside_it(
     release_server: FakeServer, sleeps: Sleeps, tmp_path: Path
 ) -> None:
-    out = tmp_path / "totals.csv"
-    assert run(release_server, sleeps, "figures", "r1", "--table", "totals", "--out", str(out)) == 0
-    data = out.read_bytes()
-    assert data.startswith(b"\xef\xbb\xbfstage,stage_label,")
-    frame = pd.read_csv(out, encoding="utf-8-sig")
-    assert frame["estimate"].tolist() == [40, 0] and frame["unreliable"].tolist() == [False, True]
+    out = tmp_path / "totals.csv"  # the server's name for it is lekstat-r1-totals.csv
+    args = ("figures", "r1", "--table", "totals", "--out", str(out), "--sep", ",")
+    assert run(release_server, sleeps, *args) == 0
+    assert out.read_bytes() == FIGURES_CSV.encode("utf-8")  # the BOM kept, for Excel
+    metadata = json.loads((tmp_path / "totals.csv-metadata.json").read_text(encoding="utf-8"))
+    assert metadata == {"url": "totals.csv"}  # CSV on the Web: names the file it sits beside
+    asked = release_server.to("GET", "/api/v1/figures/r1/totals.csv-metadata.json")
+    assert asked[0].url.params["sep"] == ","
+
+
+def test_cli_figures_without_a_token_reads_public_releases(
+    release_server: FakeServer, sleeps: Sleeps, capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert run(release_server, sleeps, "figures", "r1", "--table", "totals") == 0
+    assert "Authorization" not in release_server.requests[-1].headers
+    assert capsys.readouterr().out.startswith("stage;")
+
+
+@pytest.mark.usefixtures("logged_in")
+def test_cli_figures_parquet_needs_a_file(
+    release_server: FakeServer, sleeps: Sleeps, capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert (
+        run(release_server, sleeps, "figures", "r1", "--table", "totals", "--format", "parquet")
+        == 2
+    )
+    assert "--out" in capsys.readouterr().err
 
 
 @pytest.mark.usefixtures("logged_in")
@@ -442,8 +466,7 @@ def test_cli_figures_json(
         run(release_server, sleeps, "figures", "r1", "--table", "totals", "--format", "json") == 0
     )
     body = json.loads(capsys.readouterr().out)
-    assert body["release_id"] == "r1" and body["dimensions"] == ["stage"]
-    assert body["rows"][0]["estimate"] == 40 and body["rows"][0]["stage_label"]
+    assert body == FIGURES  # the server's document, metadata and all
 
 
 @pytest.mark.usefixtures("logged_in")

@@ -263,7 +263,12 @@ def test_client_e2e_analyst_reads_a_release(setup: Setup) -> None:
     assert figures.returncode == 0, figures.stderr  # type: ignore[attr-defined]
     import pandas as pd
 
-    frame = pd.read_csv(out)
+    # Dutch Excel's CSV: ';', a decimal comma, a BOM; its provenance beside it.
+    frame = pd.read_csv(out, sep=";", decimal=",", encoding="utf-8-sig")
+    metadata = json.loads((setup.tmp / "totals.csv-metadata.json").read_text())
+    assert metadata["notes"][0]["release_id"] == release_id
+    assert metadata["notes"][0]["status"] == "provisional"
+    assert frame["std_error"].dtype == float
     assert len(frame) == 8 and {"estimate", "std_error", "ci_low", "ci_high", "unreliable"} <= set(
         frame.columns
     )

@@ -163,12 +163,52 @@ MATRIX: dict[str, tuple[str, Callable[[Service], str], dict[str, object], dict[s
         {},
         PROVISIONAL,
     ),
+    "download figures": (
+        "GET",
+        lambda s: f"/api/v1/figures/{s.tokens['release']}/totals.csv",
+        {},
+        PROVISIONAL,
+    ),
+    "sdmx structure": (
+        "GET",
+        lambda s: f"/api/v1/sdmx/{s.tokens['release']}/structure",
+        {},
+        PROVISIONAL,
+    ),
+    "sdmx data": (
+        "GET",
+        lambda s: f"/api/v1/sdmx/{s.tokens['release']}/data/totals",
+        {},
+        PROVISIONAL,
+    ),
+    # The only yearly release is provisional: to the public there is no such figure yet.
+    "series": ("GET", lambda s: "/api/v1/series/totals?stage=ST01_SIGNAAL", {}, PROVISIONAL),
     "list tokens": ("GET", lambda s: "/api/v1/tokens", {}, ADMIN),
+    # A municipality sees the tokens made for it and who read its data; nobody else these.
+    "own tokens": (
+        "GET",
+        lambda s: "/api/v1/me/tokens",
+        {},
+        _expect(own=200, analyst=403, statistician=403, admin=403),
+    ),
+    "own audit": (
+        "GET",
+        lambda s: "/api/v1/me/audit",
+        {},
+        _expect(own=200, analyst=403, statistician=403, admin=403),
+    ),
     "create token": (
         "POST",
         lambda s: "/api/v1/tokens",
         {"json": {"role": "analyst"}},
         _expect(own=403, analyst=403, statistician=403, admin=201),
+    ),
+    # A municipality's token reads its rows: nobody issues one over the API, not the admin.
+    "create municipality token": (
+        "POST",
+        lambda s: "/api/v1/tokens",
+        {"json": {"role": "municipality"}},
+        _expect(own=403, analyst=403, statistician=403, admin=403),
     ),
     "revoke token": ("DELETE", lambda s: f"/api/v1/tokens/{s.tokens['spare_id']}", {}, ADMIN),
     "audit": ("GET", lambda s: "/api/v1/audit", {}, ADMIN),
@@ -188,6 +228,7 @@ def test_authorisation_matrix_names_every_route_of_the_api(matrix_service: Servi
         "2026-Q1": "{period}",
         "2026": "{year}",
         "totals": "{table}",
+        "totals.csv": "{file}",
     }
 
     def template(path: str) -> str:
@@ -236,27 +277,36 @@ def test_authorisation_tokens_are_stored_hashed_and_never_listed(service: Servic
         assert all(secret not in (t.hash, t.label) for t in service.store.list_tokens())
 
 
-def test_authorisation_admin_creates_a_municipality_token_shown_once(service: Service) -> None:
-    r = service.client.post(
-        "/api/v1/tokens",
-        json={"role": "municipality", "municipality": "gm0518"},
-        headers=service.headers("admin"),
-    )
-    assert r.status_code == 201
-    token = r.json()["token"]
+def test_authorisation_admin_cannot_issue_a_municipality_token(service: Service) -> None:
+    """An admin with a municipality's token could read its rows: the API refuses every way of
+    asking for one, and stores nothing."""
+    before = len(service.store.list_tokens())
+    for request in (
+        {"role": "municipality"},
+        {"role": "municipality", "municipality": "GM0518"},
+        {"role": "analyst", "municipality": "GM0518"},
+    ):
+        r = service.client.post("/api/v1/tokens", json=request, headers=service.headers("admin"))
+        assert r.status_code in (403, 422), (request, r.status_code)
+        assert "token" not in r.json()
+    assert len(service.store.list_tokens()) == before
+
+
+def test_authorisation_operator_issues_a_municipality_token_shown_once(service: Service) -> None:
+    from aggregator.services import tokens
+    from aggregator.services.auth import OPERATOR
+
+    context = service.client.app.state.context  # type: ignore[attr-defined]
+    token, record = tokens.issue(context, OPERATOR, "municipality", "gm0518", "GM0518 integrity")
     me = service.client.get("/api/v1/me", headers={"Authorization": f"Bearer {token}"}).json()
     assert (me["role"], me["municipality"], me["municipality_name"]) == (
         "municipality",
         "GM0518",
         "'s-Gravenhage",
     )
-    bad = service.client.post(
-        "/api/v1/tokens", json={"role": "municipality"}, headers=service.headers("admin")
-    )
-    assert bad.status_code == 422
-    unknown = service.client.post(
-        "/api/v1/tokens",
-        json={"role": "municipality", "municipality": "GM9999"},
-        headers=service.headers("admin"),
-    )
-    assert unknown.status_code == 422
+    assert me["expires_at"] == "2027-11-29T12:00:00Z"  # the default: a year after NOW
+    own = service.client.get(
+        "/api/v1/me/tokens", headers={"Authorization": f"Bearer {token}"}
+    ).json()
+    assert [t["id"] for t in own["tokens"]] == [record.id]
+    assert own["tokens"][0]["expires_at"] == me["expires_at"]

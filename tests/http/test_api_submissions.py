@@ -351,7 +351,8 @@ def test_submission_another_municipality_cannot_see_it(service: Service) -> None
     r = service.client.get(f"/api/v1/submissions/{receipt['id']}", headers=service.headers("other"))
     assert r.status_code == 404
     assert service.client.get("/api/v1/submissions", headers=service.headers("other")).json() == {
-        "submissions": []
+        "submissions": [],
+        "next_cursor": None,
     }
 
 

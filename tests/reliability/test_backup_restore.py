@@ -1,7 +1,8 @@
 """Backup and restore with the real command line: every table comes back row for row
-(submissions, versions, rows in their order, tokens, locks, budgets, ledger, releases and their
-tables, audit), the files are readable only
-by their owner, and the restored database works as the original did."""
+(submissions with their sealed rows, versions, tokens, locks, budgets, ledger, releases and
+their tables, the chained audit log), the files are readable only by their owner, the key
+comes with the restore (never in the backup), and the restored database works as the original
+did."""
 
 from __future__ import annotations
 
@@ -32,10 +33,8 @@ def _tables(store: Store) -> dict[str, list[tuple[Any, ...]]]:
                 "WHERE table_schema = 'main' ORDER BY table_name"
             ).fetchall()
         ]
-        order = {"submission_rows": "rowid"}
         return {
-            name: cur.execute(f"SELECT * FROM {name} ORDER BY {order.get(name, 'ALL')}").fetchall()
-            for name in names
+            name: cur.execute(f"SELECT * FROM {name} ORDER BY ALL").fetchall() for name in names
         }
 
 
@@ -97,8 +96,19 @@ def test_backup_restore_round_trip_is_exact_and_the_copy_works(tmp_path: Path) -
     assert backup.returncode == 0, backup.stderr
     restored = tmp_path / "restored.duckdb"
     journal = ("--journal", str(tmp_path / "lekstat.duckdb.journal"))
-    result = run("lekstat-server", "--db", str(restored), "restore", str(tmp_path / "bk"), *journal)
+    keyless = run(
+        "lekstat-server", "--db", str(restored), "restore", str(tmp_path / "bk"), *journal
+    )
+    assert keyless.returncode == 1 and "--key-file" in keyless.stderr  # the key is not in it
+    assert not restored.exists()
+    key = ("--key-file", str(tmp_path / "lekstat.duckdb.key"))
+    result = run(
+        "lekstat-server", "--db", str(restored), "restore", str(tmp_path / "bk"), *journal, *key
+    )
     assert result.returncode == 0, result.stderr
+    assert (tmp_path / "restored.duckdb.key").read_bytes() == (
+        tmp_path / "lekstat.duckdb.key"
+    ).read_bytes()
 
     # Readable only by the operator: the backup holds raw counts and token hashes.
     directory = tmp_path / "bk"
@@ -110,7 +120,7 @@ def test_backup_restore_round_trip_is_exact_and_the_copy_works(tmp_path: Path) -
     with Store(db) as original, Store(restored) as copy:
         before, after = _tables(original), _tables(copy)
     assert sorted(before) == sorted(after)
-    assert {"submissions", "submission_rows", "tokens", "period_locks", "audit_log"} <= set(before)
+    assert {"submissions", "tokens", "period_locks", "audit_log"} <= set(before)
     for name in before:
         if name == "audit_log":
             continue
@@ -194,8 +204,9 @@ def test_restore_never_makes_spent_budget_spendable_again(tmp_path: Path) -> Non
 
     # Without the journal the restore cannot prove that nothing published is lost: refused.
     blind = tmp_path / "blind.duckdb"
+    key = ("--key-file", str(tmp_path / "lekstat.duckdb.key"))
     refused = run(
-        "lekstat-server", "--db", str(blind), "--lang", "en", "restore", "old", cwd=tmp_path
+        "lekstat-server", "--db", str(blind), "--lang", "en", "restore", "old", *key, cwd=tmp_path
     )
     assert refused.returncode == 1 and "[no_journal]" in refused.stderr
     assert not blind.exists()
@@ -207,6 +218,7 @@ def test_restore_never_makes_spent_budget_spendable_again(tmp_path: Path) -> Non
         "old",
         "--journal",
         str(tmp_path / "lekstat.duckdb.journal"),
+        *key,
         cwd=tmp_path,
     )
     assert "carried over from the journal (published after the backup): 2025-r2" in out
@@ -234,7 +246,12 @@ def test_restore_refuses_a_backup_whose_releases_the_journal_does_not_hold(tmp_p
     _lekstat_server(other, "budget", "set", "2025", "--rho", "1", cwd=tmp_path)
     _lekstat_server(other, "release", "create", "--year", "2025", "--rho", "0.3", cwd=tmp_path)
     target = tmp_path / "target.duckdb"
-    journal = ("--journal", str(tmp_path / "other.duckdb.journal"))
+    journal = (
+        "--journal",
+        str(tmp_path / "other.duckdb.journal"),
+        "--key-file",
+        str(tmp_path / "lekstat.duckdb.key"),
+    )
     refused = run(
         "lekstat-server",
         "--db",

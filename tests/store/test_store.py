@@ -144,7 +144,7 @@ def test_store_a_failed_transaction_leaves_nothing(tmp_path: Path) -> None:
         cur.execute("INSERT INTO period_locks VALUES ('2026-Q1', now(), 'x')")
         raise RuntimeError("abort")
     assert store.get_lock("2026-Q1") is None
-    assert store._rows("SELECT count(*) FROM submission_rows")[0][0] == 0
+    assert store._rows("SELECT count(*) FROM submissions")[0][0] == 0
     store.close()
 
 
@@ -212,7 +212,9 @@ def test_store_backup_and_restore_round_trip_every_table(tmp_path: Path) -> None
     )
     store.backup(tmp_path / "backup")
     journal = store.journal_path
-    restored = Store.restore(tmp_path / "backup", tmp_path / "restored.duckdb", journal=journal)
+    restored = Store.restore(
+        tmp_path / "backup", tmp_path / "restored.duckdb", journal=journal, keys=store.keys
+    )
     before, after = _all_tables(store), _all_tables(restored)
     assert set(before) == set(after) and all(
         before[t] for t in ("ledger", "releases", "release_tables", "tokens")
@@ -222,9 +224,11 @@ def test_store_backup_and_restore_round_trip_every_table(tmp_path: Path) -> None
         store.release_table("2026-Q3-r1", "totals")
     )  # type: ignore[union-attr]
     with pytest.raises(StoreError, match="exists"):
-        Store.restore(tmp_path / "backup", tmp_path / "restored.duckdb", journal=journal)
+        Store.restore(
+            tmp_path / "backup", tmp_path / "restored.duckdb", journal=journal, keys=store.keys
+        )
     with pytest.raises(StoreError, match="not a lekstat backup"):
-        Store.restore(tmp_path, tmp_path / "other.duckdb", journal=journal)
+        Store.restore(tmp_path, tmp_path / "other.duckdb", journal=journal, keys=store.keys)
     restored.close()
     store.close()
 
@@ -236,6 +240,7 @@ def test_store_restore_refuses_a_changed_backup_and_runs_none_of_its_sql(tmp_pat
     store.lock_period("2026-Q1", NOW, "op")
     store.backup(tmp_path / "backup")
     store.close()
+    keys = store.keys
     for change, message in [
         (lambda d: (d / "load.sql").write_text("COPY tokens TO '/tmp/stolen.csv';"), "was changed"),
         (lambda d: (d / "extra.parquet").write_bytes(b"x"), "differ from the manifest"),
@@ -247,7 +252,9 @@ def test_store_restore_refuses_a_changed_backup_and_runs_none_of_its_sql(tmp_pat
         shutil.copytree(tmp_path / "backup", copy)
         change(copy)
         with pytest.raises(StoreError, match=message):
-            Store.restore(copy, tmp_path / "target.duckdb", journal=tmp_path / "db.duckdb.journal")
+            Store.restore(
+                copy, tmp_path / "target.duckdb", journal=tmp_path / "db.duckdb.journal", keys=keys
+            )
         assert not (tmp_path / "target.duckdb").exists()
 
 

@@ -15,7 +15,8 @@ from starlette.routing import BaseRoute
 
 from aggregator.services import sessions
 from aggregator.web.errors import PageRoute
-from tests.web.conftest import GOOD_CSV, OWN, Portal, check_and_submit, csrf_of, read
+from tests.support import publish_years
+from tests.web.conftest import GOOD_CSV, NOW, OWN, Portal, check_and_submit, csrf_of, read
 from tests.web.test_statistician_authorisation import STATISTICIAN_MATRIX
 
 WHO = ("none", "ended", "own", "other", "analyst", "statistician", "admin")
@@ -30,6 +31,7 @@ def _expect(**by_who: int) -> dict[str, int]:
 PUBLIC = dict.fromkeys(WHO, 200)
 MUNICIPALITY = _expect(own=200, other=200, analyst=403, statistician=403, admin=403)
 EVERY_ROLE = _expect(own=200, other=200, analyst=200, statistician=200, admin=200)
+PROVISIONAL = {**dict.fromkeys(WHO, 404), "analyst": 200, "statistician": 200}
 
 
 class Case:
@@ -94,6 +96,25 @@ MATRIX: dict[str, Case] = {
         _expect(own=200, other=404, analyst=403, statistician=403, admin=403),
     ),
     "sign_out": Case("POST", lambda s: "/sign-out", dict.fromkeys(WHO, 303), form={}),
+    # The public figures: final releases for everyone, provisional ones for analysts and
+    # statisticians (to anyone else they do not exist).
+    "public_figures": Case("GET", lambda s: "/figures", PUBLIC),
+    "methodology": Case("GET", lambda s: "/methodology", PUBLIC),
+    "release_page": Case("GET", lambda s: f"/figures/{s['provisional']}", PROVISIONAL),
+    "certificate_page": Case(
+        "GET", lambda s: f"/figures/{s['provisional']}/certificate", PROVISIONAL
+    ),
+    "report_download": Case("GET", lambda s: f"/figures/{s['final_2025']}/report.html", PUBLIC),
+    "figures_file": Case(
+        "GET", lambda s: f"/figures/{s['provisional']}/files/totals.csv", PROVISIONAL
+    ),
+    "sdmx_structure_file": Case(
+        "GET", lambda s: f"/figures/{s['provisional']}/sdmx/structure.xml", PROVISIONAL
+    ),
+    "sdmx_data_file": Case(
+        "GET", lambda s: f"/figures/{s['provisional']}/sdmx/totals.csv", PROVISIONAL
+    ),
+    "series_page": Case("GET", lambda s: "/figures/series/totals?stage=ST01_SIGNAAL", PUBLIC),
 }
 
 #: A file with one valid row for Amsterdam, named in its municipality column.
@@ -108,7 +129,8 @@ MATRIX["upload_check"].files = {"file": ("a.csv", OWN_CSV, "text/csv")}
 def seeded(portal: Portal) -> dict[str, str]:
     """A submission of 'own', by id."""
     receipt = check_and_submit(portal.signed_in("own"), "2026-Q3", GOOD_CSV)
-    return {"own_submission": receipt.split("/")[-1].split("?")[0]}
+    releases = publish_years(portal.store, NOW)
+    return {"own_submission": receipt.split("/")[-1].split("?")[0], **releases}
 
 
 def _browser(portal: Portal, who: str) -> TestClient:

@@ -635,6 +635,9 @@ def test_release_key_is_kept_and_never_shown_on_a_page_or_over_the_api(portal: P
         "/api/v1/releases/2025-r1/certificate",
         "/api/v1/releases/2025-r1/tables/totals",
         "/",
+        "/figures",
+        "/figures/2025-r1",
+        "/figures/2025-r1/certificate",
     ]
     portal_pages = ["/portal/releases", "/portal/releases/2025-r1/certificate?made=1"]
     readers = {
@@ -697,11 +700,14 @@ def test_releases_list_and_certificate_in_both_languages(portal: Portal) -> None
     rows = table_rows(listing.text, "lk-releases")
     assert [r[:2] for r in rows] == [["2026-Q3-r1", "2026-Q3"], ["2026-r1", "2026"]]
     assert rows[1][5] == "Voorlopig Geforceerd"
-    assert rows[1][6] == "Certificaat van 2026-r1"
+    assert rows[1][6] == "Certificaat van 2026-r1Cijferpagina van 2026-r1"
     page = read(listing.text)
     assert page.one("a", href="/portal/releases/2026-r1/certificate").text == (
         "Certificaat van 2026-r1"
     )
+    # The release among the figures (web/public.py), where its tables are.
+    assert page.one("a", href="/figures/2026-r1").text == "Cijferpagina van 2026-r1"
+    assert statistician.get("/figures/2026-r1").status_code == 200
     nl = statistician.get("/portal/releases/2026-Q3-r1/certificate")
     cert = releases.certificate(context, OPERATOR, "2026-Q3-r1")
     main = _main(nl.text)

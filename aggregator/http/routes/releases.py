@@ -187,7 +187,7 @@ def get_table(
     format: Literal["json", "csv"] = Query("json"),
 ) -> Any:
     """JSON rows (codes) or CSV with labels; reading a release spends nothing."""
-    _, meta, frame = releases.table(context, principal, release_id, table)
+    release, meta, frame = releases.table(context, principal, release_id, table)
     dims = list(meta["dimensions"])
     if format == "csv":
         buffer = io.StringIO()
@@ -206,5 +206,6 @@ def get_table(
         title_en=meta["title_en"],
         dimensions=dims,
         stage=meta.get("stage"),
+        provisional=bool(release["provisional"]),
         rows=[{str(k): v for k, v in r.items()} for r in frame.to_dict(orient="records")],
     ).model_dump()

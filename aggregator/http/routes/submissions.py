@@ -170,10 +170,25 @@ def list_submissions(
     principal: Reader,
     context: ContextDep,
     period: str | None = Query(None, json_schema_extra=PERIOD_SCHEMA),
+    limit: int = Query(100, ge=1, le=1000, description="At most this many receipts"),
+    cursor: str | None = Query(
+        None,
+        pattern=r"^[0-9]{4}-Q[1-4]:[0-9]{1,6}$",
+        description="`next_cursor` of the page before",
+    ),
 ) -> SubmissionList:
-    """The calling municipality's own versions (receipts), oldest first."""
-    records = submissions.versions(context, principal, period)
-    return SubmissionList(submissions=[Receipt.of(r, context.settings.contact) for r in records])
+    """The calling municipality's own versions (receipts), by period and version, a page at
+    a time."""
+    after = None
+    if cursor:
+        after_period, after_version = cursor.split(":")
+        after = (after_period, int(after_version))
+    records = submissions.versions(context, principal, period, after=after, limit=limit + 1)
+    page, more = records[:limit], len(records) > limit
+    return SubmissionList(
+        submissions=[Receipt.of(r, context.settings.contact) for r in page],
+        next_cursor=f"{page[-1].period}:{page[-1].version}" if more else None,
+    )
 
 
 @router.get(
