@@ -1,5 +1,7 @@
-"""The municipality portal: server render time and weight of each page, with a full national
-year in the database.
+"""The portal: server render time and weight of each page, with a full national year in the
+database; the municipality's pages, then the statistician's (completeness of 342
+municipalities, the lock's confirmation, budgets, the release preview and confirmation, the
+releases and a certificate, with one release of the year made).
 
 Builds a database with every submission of 2026 from the synthetic world (342 municipalities x
 4 quarters, with the corrections and late submissions of ``aggregator.demo.synth``, stored
@@ -32,15 +34,17 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 import httpx
 import openpyxl
 from benchlib import machine
+from fastapi import FastAPI
 from fastapi.testclient import TestClient
 
 from aggregator.config import Settings
 from aggregator.demo.synth import SyntheticConfig, generate
 from aggregator.http.app import create_app
-from aggregator.services import submissions
-from aggregator.services.auth import Principal, new_token
+from aggregator.services import releases, submissions
+from aggregator.services.auth import OPERATOR, Principal, new_token
 from aggregator.services.context import Context
 from aggregator.services.refusals import Refusal
+from aggregator.services.releases import ReleaseRequest
 from aggregator.store import Store
 from aggregator.web.submitting import read_upload
 from client.files import DATA_SHEET, excel_template
@@ -112,6 +116,84 @@ def timed(call: Callable[[], T], repeat: int) -> tuple[list[float], T]:
         response = call()
         times.append((time.perf_counter() - started) * 1000)
     return times, response
+
+
+Pages = list[tuple[str, Callable[[], httpx.Response]]]
+
+
+def print_rows(
+    client: TestClient,
+    pages: Pages,
+    shared: dict[str, Callable[[], object]],
+    repeat: int,
+    assets: dict[str, int],
+) -> None:
+    """Time each page and print its row: p50, p95, max, status, HTML and assets."""
+    print()
+    head = ("page", "p50 ms", "p95 ms", "max ms", "status", "HTML kB", "+assets kB")
+    print("{:<38} {:>7} {:>7} {:>7} {:>6} {:>8} {:>10} {:>16}".format(*head, "read+validate ms"))
+    for name, call in pages:
+        times, response = timed(call, repeat)
+        html = response.content
+        for path in ASSET.findall(response.text):
+            if path not in assets:
+                assets[path] = len(client.get(path).content)
+        extra = sum(assets[p] for p in set(ASSET.findall(response.text)))
+        q = statistics.quantiles(times, n=20)
+        part = ""
+        if name in shared:
+            own, _ = timed(shared[name], repeat)
+            part = f"{statistics.median(own):.1f}"
+        print(
+            f"{name:<38} {statistics.median(times):>7.1f} {q[18]:>7.1f} "
+            f"{max(times):>7.1f} {response.status_code:>6} {len(html) / 1000:>8.1f} "
+            f"{extra / 1000:>10.1f} {part:>16}"
+        )
+
+
+def statistician_rows(app: FastAPI, repeat: int, assets: dict[str, int]) -> None:
+    """The statistician's pages, with the year's budget set and one release of it made."""
+    store: Store = app.state.store
+    store.set_budget(YEAR, 1.0, NOW, "bench")
+    releases.create(app.state.context, OPERATOR, ReleaseRequest(YEAR, 0.5))
+    token, record = new_token("statistician", None, "bench", NOW)
+    store.add_token(record)
+    with TestClient(app, headers=BROWSER, follow_redirects=False) as client:
+        form = csrf(client.get("/sign-in").text)
+        client.post("/sign-in", data={"token": token, "csrf_token": form})
+        release = f"{YEAR}-r1"
+        pages: Pages = [
+            ("statistician: start /portal", lambda: client.get("/portal")),
+            (
+                "completeness, all 342",
+                lambda: client.get(f"/portal/completeness?period={YEAR}-Q3"),
+            ),
+            (
+                "completeness, not reported",
+                lambda: client.get(f"/portal/completeness?period={YEAR}-Q3&show=not_reported"),
+            ),
+            (
+                "completeness, one province",
+                lambda: client.get(f"/portal/completeness?period={YEAR}-Q3&province=PV27"),
+            ),
+            ("lock confirmation", lambda: client.get(f"/portal/periods/{YEAR}-Q3/lock")),
+            ("budgets", lambda: client.get("/portal/budgets")),
+            ("budget of the year", lambda: client.get(f"/portal/budgets/{YEAR}")),
+            (
+                "release preview",
+                lambda: client.get(f"/portal/releases/preview?year={YEAR}&rho=0.3"),
+            ),
+            (
+                "release confirmation",
+                lambda: client.get(f"/portal/releases/new?year={YEAR}&rho=0.3"),
+            ),
+            ("releases", lambda: client.get("/portal/releases")),
+            (
+                "certificate",
+                lambda: client.get(f"/portal/releases/{release}/certificate"),
+            ),
+        ]
+        print_rows(client, pages, {}, repeat, assets)
 
 
 def main() -> int:
@@ -198,35 +280,8 @@ def main() -> int:
                 "check, .xlsx, 1000 different problems": service(many),
             }
             assets: dict[str, int] = {}
-            print()
-            head = (
-                "page",
-                "p50 ms",
-                "p95 ms",
-                "max ms",
-                "status",
-                "HTML kB",
-                "+assets kB",
-                "read+validate ms",
-            )
-            print("{:<38} {:>7} {:>7} {:>7} {:>6} {:>8} {:>10} {:>16}".format(*head))
-            for name, call in pages:
-                times, response = timed(call, args.repeat)
-                html = response.content
-                for path in ASSET.findall(response.text):
-                    if path not in assets:
-                        assets[path] = len(client.get(path).content)
-                extra = sum(assets[p] for p in set(ASSET.findall(response.text)))
-                q = statistics.quantiles(times, n=20)
-                part = ""
-                if name in shared:
-                    own, _ = timed(shared[name], args.repeat)
-                    part = f"{statistics.median(own):.1f}"
-                print(
-                    f"{name:<38} {statistics.median(times):>7.1f} {q[18]:>7.1f} "
-                    f"{max(times):>7.1f} {response.status_code:>6} {len(html) / 1000:>8.1f} "
-                    f"{extra / 1000:>10.1f} {part:>16}"
-                )
+            print_rows(client, pages, shared, args.repeat, assets)
+            statistician_rows(app, args.repeat, assets)
             print()
             print(
                 "assets: "

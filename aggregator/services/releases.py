@@ -41,6 +41,9 @@ class ReleaseRequest:
     plan: tuple[TableSpec, ...] = DEFAULT_PLAN
     #: Release even when too few municipalities reported (the release says so).
     force: bool = False
+    #: The same key again (a double click, a retried request) gets the release it made, and
+    #: spends nothing more; kept in the release's metadata, never published.
+    idempotency_key: str | None = None
 
     @property
     def label(self) -> str:
@@ -143,15 +146,28 @@ def create(
     ctx: Context, actor: Principal, request: ReleaseRequest, note: Note | None = None
 ) -> dict[str, Any]:
     """Make, store and return a release (its metadata, with the new id)."""
+    return create_once(ctx, actor, request, note)[0]
+
+
+def create_once(
+    ctx: Context, actor: Principal, request: ReleaseRequest, note: Note | None = None
+) -> tuple[dict[str, Any], bool]:
+    """:func:`create`, and whether the release was there already (made before with the same
+    idempotency key: nothing was spent now)."""
     note = note or Note()
     note.set("create_release", request.label, f"rho={request.rho!r}")
     authorize(actor, "create_release")
     check_request(request, ctx.today())
+    check_key(request.idempotency_key)
     note.set("create_release", request.label, f"rho={request.rho:g}")
     store = ctx.store
     quarters = periods_of(request.year, request.quarter)
     now = ctx.now()
     with store.release_lock:
+        earlier = made_with_key(ctx, request)
+        if earlier is not None:
+            note.set("create_release", request.label, f"{earlier['id']} replay")
+            return earlier, True
         year_budget = store.get_budget(request.year)
         if year_budget.total_rho is None or request.rho > year_budget.remaining_rho:
             raise budget.refusal(
@@ -189,6 +205,8 @@ def create(
             provisional=is_provisional(quarters, locks, ctx.today()),
         )
         metadata["coverage_check"] = check
+        if request.idempotency_key is not None:
+            metadata[KEY_FIELD] = request.idempotency_key
         release_id = store.next_release_id(request.year, request.quarter)
         metadata["certificate"] = certificates.build(
             release_id=release_id,
@@ -216,7 +234,55 @@ def create(
             raise budget.refusal(exc) from None
     forced = " forced below the coverage threshold" if check["below"] else ""
     note.set("create_release", request.label, f"{release_id} rho={result.rho:g}{forced}")
-    return {**metadata, "id": release_id}
+    return without_key({**metadata, "id": release_id}), False
+
+
+#: Where a release keeps the idempotency key it was made with (not part of what is published).
+KEY_FIELD = "idempotency_key"
+MAX_KEY = 200
+
+
+def check_key(key: str | None) -> None:
+    """Refuse an idempotency key that is empty or longer than :data:`MAX_KEY` characters."""
+    if key is not None and not 0 < len(key) <= MAX_KEY:
+        raise invalid(
+            "bad_idempotency_key",
+            f"een Idempotency-Key heeft 1 tot {MAX_KEY} tekens",
+            f"an Idempotency-Key has 1 to {MAX_KEY} characters",
+        )
+
+
+def without_key(release: dict[str, Any]) -> dict[str, Any]:
+    """A release's metadata as it is published: without its idempotency key."""
+    return {k: v for k, v in release.items() if k != KEY_FIELD}
+
+
+def made_with_key(ctx: Context, request: ReleaseRequest) -> dict[str, Any] | None:
+    """The release of the request's year made with its idempotency key, if any (call it under
+    the release lock); the same key for another request is refused."""
+    key = request.idempotency_key
+    if key is None:
+        return None
+    earlier = next(
+        (r for r in ctx.store.list_releases(request.year) if r.get(KEY_FIELD) == key), None
+    )
+    if earlier is None:
+        return None
+    same = (
+        earlier["quarter"] == request.quarter
+        and earlier["rho_requested"] == request.rho
+        and earlier["plan"] == [t.to_dict() for t in request.plan]
+    )
+    if not same:
+        raise conflict(
+            "idempotency_conflict",
+            f"deze Idempotency-Key is al gebruikt voor publicatie {earlier['id']}, met een "
+            "andere vraag; gebruik voor een nieuwe publicatie een nieuwe sleutel",
+            f"this Idempotency-Key was already used for release {earlier['id']}, with another "
+            "request; use a new key for a new release",
+            [{"release_id": earlier["id"]}],
+        )
+    return without_key(earlier)
 
 
 def is_provisional(quarters: Sequence[Period], locks: set[str], today: dt.date) -> bool:
@@ -288,7 +354,7 @@ def visible(ctx: Context, actor: Principal, release: dict[str, Any]) -> bool:
 
 def listing(ctx: Context, actor: Principal, year: int | None = None) -> list[dict[str, Any]]:
     """Every release's metadata the caller may read, oldest first (optionally of one year)."""
-    return [r for r in ctx.store.list_releases(year) if visible(ctx, actor, r)]
+    return [without_key(r) for r in ctx.store.list_releases(year) if visible(ctx, actor, r)]
 
 
 def get(ctx: Context, actor: Principal, release_id: str) -> dict[str, Any]:
@@ -296,7 +362,7 @@ def get(ctx: Context, actor: Principal, release_id: str) -> dict[str, Any]:
     release = ctx.store.get_release(release_id)
     if release is None or not visible(ctx, actor, release):
         raise not_found("no_such_release", "geen publicatie met dit id", "no release with this id")
-    return release
+    return without_key(release)
 
 
 def certificate(ctx: Context, actor: Principal, release_id: str) -> dict[str, Any]:

@@ -20,6 +20,7 @@ from aggregator.web.quarters import router as quarters_router
 from aggregator.web.reference import router as reference_router
 from aggregator.web.rendering import Pages
 from aggregator.web.security import SecurityHeaders
+from aggregator.web.statistician_routes import include_statistician
 from aggregator.web.uploads import router as uploads_router
 
 __all__ = ["install_web"]
@@ -40,6 +41,7 @@ def install_web(app: FastAPI) -> None:
     for router in (pages_router, account_router, quarters_router, uploads_router, reference_router):
         app.include_router(router)
     app.include_router(public_router)
+    include_statistician(app)
     install_html_errors(app)
     app.add_middleware(GuardPages)  # between the guard and the headers: its answers as pages
     app.add_middleware(SecurityHeaders)

@@ -34,6 +34,7 @@ from aggregator.web.session import (
     session_of,
     set_session_cookie,
 )
+from aggregator.web.statistician import start_page
 
 router = APIRouter(route_class=PageRoute, include_in_schema=False)
 
@@ -118,4 +119,6 @@ def portal(request: Request) -> Response:
     session = require(request)
     if session.principal.role == "municipality":
         return overview_page(request, session)
+    if session.principal.role == "statistician":
+        return start_page(request, session)
     return pages_of(request).render(request, "portal_role.html.j2")

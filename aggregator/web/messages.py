@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from aggregator.web.messages_portal import PORTAL
 from aggregator.web.messages_public import PUBLIC
+from aggregator.web.messages_statistician import STATISTICIAN
 
 _PAGES: dict[str, dict[str, str]] = {
     # The frame of every page.
@@ -239,5 +240,6 @@ _PAGES: dict[str, dict[str, str]] = {
     "docs_title": {"nl": "API-documentatie", "en": "API documentation"},
 }
 
-#: Every text of the pages: the frame and public pages above, the portal's in its own module.
-MESSAGES: dict[str, dict[str, str]] = {**_PAGES, **PORTAL, **PUBLIC}
+#: Every text of the pages: the frame and public pages above; the portal's, the public
+#: figures' and the statistician's in their own modules.
+MESSAGES: dict[str, dict[str, str]] = {**_PAGES, **PORTAL, **PUBLIC, **STATISTICIAN}

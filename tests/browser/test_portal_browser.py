@@ -183,9 +183,9 @@ def test_portal_every_other_page_type_passes_axe(
     page_check("/portal/counting-rules?lang=en")
     # The start page of a role whose pages come later.
     role = page_check("/sign-in")
-    sign_in(role.page, issue_token("statistician"))
+    sign_in(role.page, issue_token("analyst"))
     check(role)
-    expect(role.page.locator("main")).to_contain_text("U bent aangemeld als statisticus.")
+    expect(role.page.locator("main")).to_contain_text("U bent aangemeld als analist.")
     # A refusal's page: another municipality's receipt is not found; no access for a role.
     role.page.goto(server.url + f"/portal/quarters/{LAST}")
     check(role)

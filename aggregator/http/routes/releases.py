@@ -6,7 +6,7 @@ import io
 from typing import Annotated, Any, Literal
 from urllib.parse import quote
 
-from fastapi import APIRouter, Depends, Query
+from fastapi import APIRouter, Depends, Header, Query
 from fastapi.responses import Response
 from pydantic import BaseModel, ConfigDict, Field
 from starlette.concurrency import run_in_threadpool
@@ -57,13 +57,13 @@ class ReleaseCreate(BaseModel):
         "release then says so)",
     )
 
-    def request(self) -> ReleaseRequest:
+    def request(self, idempotency_key: str | None = None) -> ReleaseRequest:
         """The service's request, with the plan checked."""
         try:
             plan = parse_plan(self.plan) if self.plan is not None else DEFAULT_PLAN
         except PlanError as exc:
             raise releases.invalid_plan(exc) from None
-        return ReleaseRequest(self.year, self.rho, self.quarter, plan, self.force)
+        return ReleaseRequest(self.year, self.rho, self.quarter, plan, self.force, idempotency_key)
 
 
 @router.post(
@@ -87,18 +87,37 @@ def post_preview(
     status_code=201,
     response_model=ReleaseMeta,
     summary="Create a release (spends budget)",
-    responses={**WITH_BODY, **errors(409, s409="No budget, or not enough left; nothing spent")},
+    responses={
+        **WITH_BODY,
+        **errors(
+            409,
+            s409="No budget, or not enough left; nothing spent. Or the Idempotency-Key was used "
+            "for another request",
+        ),
+        200: {"description": "Made before with this Idempotency-Key: that release, nothing spent"},
+    },
 )
 async def post_release(
     body: ReleaseCreate,
     principal: Annotated[Principal, Depends(allowed("create_release"))],
     context: ContextDep,
     note: NoteDep,
+    response: Response,
+    idempotency_key: str | None = Header(
+        None,
+        max_length=releases.MAX_KEY,
+        description="Sent again (a retry), it answers with the release it made: never twice",
+    ),
 ) -> ReleaseMeta:
     """Measure the plan's tables with OpenDP, spend ρ from the year's budget, store the release."""
     note.set("create_release", f"{body.year}" + (f"-Q{body.quarter}" if body.quarter else ""))
-    request = body.request()
-    release = await run_in_threadpool(releases.create, context, principal, request, note)
+    request = body.request(idempotency_key)
+    release, replay = await run_in_threadpool(
+        releases.create_once, context, principal, request, note
+    )
+    if replay:
+        response.status_code = 200
+        response.headers["Idempotent-Replayed"] = "true"
     return ReleaseMeta(**release)
 
 
