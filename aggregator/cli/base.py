@@ -177,15 +177,22 @@ class Commands:
         """A command whose help is the handler's, in this language."""
         doc = help_of(handler, self.lang).strip()
         parser: argparse.ArgumentParser = self.sub.add_parser(
-            name, help=doc.splitlines()[0] if doc else None, description=doc
+            name, help=_literal(doc.splitlines()[0]) if doc else None, description=doc
         )
         parser.set_defaults(handler=handler)
         return parser
 
     def group(self, name: str, nl: str, en: str) -> Commands:
         """A group of commands (``token create``, ``token list``…)."""
-        parser = self.sub.add_parser(name, help=self.t(nl, en), description=self.t(nl, en))
+        parser = self.sub.add_parser(
+            name, help=_literal(self.t(nl, en)), description=self.t(nl, en)
+        )
         actions = parser.add_subparsers(
             dest=f"{name}_command", required=True, metavar=self.t("ACTIE", "ACTION")
         )
         return Commands(actions, self.lang)
+
+
+def _literal(text: str) -> str:
+    """A help text as argparse prints it: it %-formats help, so "95%" must be "95%%"."""
+    return text.replace("%", "%%")

@@ -275,6 +275,25 @@ def test_cli_help_is_in_the_chosen_language(capsys: pytest.CaptureFixture[str]) 
     assert "Lock a period" in capsys.readouterr().out
 
 
+@pytest.mark.parametrize("lang", ["nl", "en"])
+def test_cli_help_of_every_command_and_group_prints(lang: str) -> None:
+    """argparse %-formats help texts: a "95%" in one of them broke ``release --help``."""
+    import argparse
+
+    from aggregator.cli.main import build_parser
+
+    seen = 0
+    pending = [build_parser("nl" if lang == "nl" else "en")]
+    while pending:
+        parser = pending.pop()
+        assert parser.format_help()
+        seen += 1
+        for action in parser._actions:
+            if isinstance(action, argparse._SubParsersAction):
+                pending.extend(action.choices.values())
+    assert seen > 20
+
+
 def test_cli_and_http_refuse_a_rule_with_the_same_code(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
