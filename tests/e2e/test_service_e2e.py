@@ -191,7 +191,10 @@ def test_e2e_backup_while_serving_and_restore(tmp_path: Path) -> None:
     assert (tmp_path / "bk" / "schema.sql").exists()
     restored = tmp_path / "restored.duckdb"
     journal = ("--journal", str(tmp_path / "lekstat.duckdb.journal"))
-    result = run("lekstat-server", "--db", str(restored), "restore", str(tmp_path / "bk"), *journal)
+    key = ("--key-file", str(tmp_path / "lekstat.duckdb.key"))  # kept apart from the backup
+    result = run(
+        "lekstat-server", "--db", str(restored), "restore", str(tmp_path / "bk"), *journal, *key
+    )
     assert result.returncode == 0, result.stderr
     with running_server(restored) as server:
         listed = httpx.get(

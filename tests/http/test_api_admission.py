@@ -5,7 +5,10 @@ light requests and other tokens' work go on."""
 from __future__ import annotations
 
 import asyncio
+from collections.abc import Callable, Coroutine
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
+from typing import Any, TypeVar
 
 import httpx
 from starlette.types import Receive, Scope, Send
@@ -14,6 +17,15 @@ from aggregator.http.errors import TooManyRequests
 from aggregator.http.guard import CostGate, Guard, RateLimiter
 from aggregator.store import Store
 from tests.http.conftest import add_tokens
+
+T = TypeVar("T")
+
+
+def in_own_loop(scenario: Callable[[], Coroutine[Any, Any, T]]) -> T:
+    """Run a scenario in a new event loop on its own thread: the browser tests' Playwright
+    keeps a loop running on the main thread for the whole session, where asyncio.run fails."""
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        return pool.submit(lambda: asyncio.run(scenario())).result()
 
 
 def test_admission_gate_per_key_and_in_all() -> None:
@@ -41,7 +53,7 @@ def test_admission_gate_per_key_and_in_all() -> None:
         await asyncio.gather(first, third)
         return order
 
-    assert asyncio.run(scenario()) == ["start a1", "start b1", "busy a2 busy 1", "busy c1 busy 1"]
+    assert in_own_loop(scenario) == ["start a1", "start b1", "busy a2 busy 1", "busy c1 busy 1"]
 
 
 def test_admission_one_tokens_large_files_queue_behind_each_other(tmp_path: Path) -> None:
@@ -88,5 +100,5 @@ def test_admission_one_tokens_large_files_queue_behind_each_other(tmp_path: Path
                 statuses[name] = (await task).status_code
             return statuses
 
-    assert asyncio.run(scenario()) == {"again": 429, "first": 200, "other": 200, "light": 200}
+    assert in_own_loop(scenario) == {"again": 429, "first": 200, "other": 200, "light": 200}
     store.close()
