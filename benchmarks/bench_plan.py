@@ -40,7 +40,6 @@ from schemas.tables import (
     DEFAULT_PLAN,
     MAX_PLAN_CELLS,
     MAX_PLAN_TABLES,
-    TABLE_DIMENSIONS,
     TableSpec,
     parse_plan,
     table_cells,
@@ -118,30 +117,14 @@ def slowest(search: int) -> tuple[TableSpec, ...]:
 
 def pairwise(plan: Sequence[TableSpec]) -> tuple[int, float]:
     """The earlier construction: a row per shared sum of every pair, then an SVD."""
-    tax, register = load_taxonomy(), load_register()
     lay = layout.plan_layout(plan, year=YEAR)
     start = time.perf_counter()
-    coords = [layout._coordinates(s, YEAR, None, tax, register) for s in plan]
-    rows = []
-    for t in range(len(plan)):
-        for u in range(t + 1, len(plan)):
-            common = [
-                d
-                for d in TABLE_DIMENSIONS
-                if d in layout._available(plan[t]) & layout._available(plan[u])
-            ]
-            keys_t = layout._keys(coords[t], common, lay.tables[t].start)
-            keys_u = layout._keys(coords[u], common, lay.tables[u].start)
-            for key in keys_t.keys() & keys_u.keys():
-                row = np.zeros(lay.size)
-                row[keys_t[key]] = 1.0
-                row[keys_u[key]] = -1.0
-                rows.append(row)
-    matrix = np.array(rows).reshape(len(rows), lay.size)
-    if len(rows):
+    matrix = layout.pairwise_constraints(plan, lay, YEAR)
+    rows = matrix.shape[0]
+    if rows:
         with estimation.one_blas_thread():
             np.linalg.svd(matrix, full_matrices=False)
-    return len(rows), time.perf_counter() - start
+    return rows, time.perf_counter() - start
 
 
 def measure(plan: Sequence[TableSpec], quarter: int | None, old: bool) -> dict[str, Any]:

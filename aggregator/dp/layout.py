@@ -229,6 +229,26 @@ def _constraints(
     return rows
 
 
+def pairwise_constraints(
+    plan: Sequence[TableSpec], lay: PlanLayout, year: int, quarter: int | None = None
+) -> np.ndarray:
+    """The definition the chains of :func:`_constraints` must span: one row per shared sum of
+    every pair of tables (the construction before the chains; for its test and benchmark)."""
+    tax, register = load_taxonomy(), load_register()
+    coords = [_coordinates(s, year, quarter, tax, register) for s in plan]
+    rows = []
+    for t, u in itertools.combinations(range(len(plan)), 2):
+        common = [d for d in TABLE_DIMENSIONS if d in _available(plan[t]) & _available(plan[u])]
+        keys_t = _keys(coords[t], common, lay.tables[t].start)
+        keys_u = _keys(coords[u], common, lay.tables[u].start)
+        for key in keys_t.keys() & keys_u.keys():
+            row = np.zeros(lay.size)
+            row[keys_t[key]] = 1.0
+            row[keys_u[key]] = -1.0
+            rows.append(row)
+    return np.array(rows).reshape(len(rows), lay.size)
+
+
 def _root(group: dict[int, int], t: int) -> int:
     while group[t] != t:
         t = group[t]

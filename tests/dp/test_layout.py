@@ -15,7 +15,6 @@ from schemas.tables import (
     DEFAULT_PLAN,
     MAX_PLAN_CELLS,
     MAX_PLAN_TABLES,
-    TABLE_DIMENSIONS,
     PlanError,
     TableSpec,
 )
@@ -24,27 +23,6 @@ from schemas.taxonomy import load_taxonomy
 YEAR = 2026
 TAX = load_taxonomy()
 STAGES = TAX.stages
-
-
-def _pairwise(plan: tuple[TableSpec, ...], lay: layout.PlanLayout) -> np.ndarray:
-    """The definition: one row per shared sum of every pair of tables (the old construction)."""
-    coords = [layout._coordinates(s, YEAR, None, TAX, load_register()) for s in plan]
-    rows = []
-    for t in range(len(plan)):
-        for u in range(t + 1, len(plan)):
-            common = [
-                d
-                for d in TABLE_DIMENSIONS
-                if d in layout._available(plan[t]) & layout._available(plan[u])
-            ]
-            keys_t = layout._keys(coords[t], common, lay.tables[t].start)
-            keys_u = layout._keys(coords[u], common, lay.tables[u].start)
-            for key in keys_t.keys() & keys_u.keys():
-                row = np.zeros(lay.size)
-                row[keys_t[key]] = 1.0
-                row[keys_u[key]] = -1.0
-                rows.append(row)
-    return np.array(rows).reshape(len(rows), lay.size)
 
 
 def _same_row_space(basis: np.ndarray, rows: np.ndarray) -> None:
@@ -73,7 +51,7 @@ EXTRA = (
 )
 def test_layout_constraints_span_every_pairwise_agreement(plan: tuple[TableSpec, ...]) -> None:
     lay = plan_layout(plan, year=YEAR)
-    _same_row_space(lay.basis, _pairwise(plan, lay))
+    _same_row_space(lay.basis, layout.pairwise_constraints(plan, lay, YEAR))
     # The null basis spans exactly the vectors that satisfy them.
     assert lay.null_basis.shape == (lay.size, lay.size - lay.basis.shape[0])
     assert np.abs(lay.basis @ lay.null_basis).max() < 1e-12
@@ -104,7 +82,7 @@ def test_layout_constraints_span_the_pairwise_ones_for_any_plan(
         for i, ((dims, fixed), stage) in enumerate(chosen)
     )
     lay = plan_layout(plan, year=YEAR)
-    _same_row_space(lay.basis, _pairwise(plan, lay))
+    _same_row_space(lay.basis, layout.pairwise_constraints(plan, lay, YEAR))
 
 
 def test_layout_copies_of_one_table_need_one_chain_not_every_pair() -> None:
